@@ -14,7 +14,12 @@ const common = {
 
 await Promise.all([
   // The extension ships alone in a .vsix, so everything but `vscode` is bundled into it.
-  build({ ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  build({
+    ...common,
+    entryPoints: ['extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+  }),
   // The agent runs beside its node_modules (native better-sqlite3, dockerode's optional ssh2 addons).
   build({ ...common, entryPoints: ['agent/cli/main.ts'], outfile: 'dist/shoal.js', packages: 'external' }),
 ]);

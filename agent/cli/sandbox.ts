@@ -48,7 +48,9 @@ async function upCommand(args: string[]): Promise<number> {
       log: (line) => process.stderr.write(`sandbox: ${line}\n`),
     });
     for (const n of sandbox.status().nodes) {
-      process.stdout.write(`${n.name}\t${n.address}\t${n.endpoint}${n.tcpEndpoint ? `\t${n.tcpEndpoint}` : ''}\n`);
+      process.stdout.write(
+        `${n.name}\t${n.address}\t${n.endpoint}${n.tcpEndpoint ? `\t${n.tcpEndpoint}` : ''}\n`,
+      );
     }
     process.stderr.write(
       `sandbox: ${state.layout.nodes.length} nodes up in ${(timings.totalMs / 1000).toFixed(2)} s ` +

@@ -69,7 +69,18 @@ export async function startDaemon(node: NodeLayout, tcp: boolean): Promise<numbe
   try {
     const child = spawn(
       'unshare',
-      ['--mount', '--uts', '--propagation', 'slave', '--', 'sh', '-c', STAGE1, 'shoal-node', ...dockerdArgs(node, tcp)],
+      [
+        '--mount',
+        '--uts',
+        '--propagation',
+        'slave',
+        '--',
+        'sh',
+        '-c',
+        STAGE1,
+        'shoal-node',
+        ...dockerdArgs(node, tcp),
+      ],
       {
         detached: true,
         stdio: ['ignore', log, log],
@@ -94,10 +105,16 @@ export async function startDaemon(node: NodeLayout, tcp: boolean): Promise<numbe
   }
 }
 
-export async function waitForDaemon(node: NodeLayout, pid: number, tcp: boolean, deadlineMs = 30_000): Promise<void> {
+export async function waitForDaemon(
+  node: NodeLayout,
+  pid: number,
+  tcp: boolean,
+  deadlineMs = 30_000,
+): Promise<void> {
   const up = await waitForEngine({ socketPath: node.socket }, deadlineMs, () => isAlive(pid));
   if (up && tcp) {
-    if (await waitForEngine({ host: node.address, port: node.tcpPort }, deadlineMs, () => isAlive(pid))) return;
+    if (await waitForEngine({ host: node.address, port: node.tcpPort }, deadlineMs, () => isAlive(pid)))
+      return;
   } else if (up) {
     return;
   }

@@ -23,7 +23,10 @@ export async function createNetwork(layout: SandboxLayout): Promise<void> {
   await runBatch([], root);
   await Promise.all(
     layout.nodes.map((node) =>
-      runBatch(['-n', node.netns], [`addr add ${node.address}/24 dev eth0`, 'link set lo up', 'link set eth0 up']),
+      runBatch(
+        ['-n', node.netns],
+        [`addr add ${node.address}/24 dev eth0`, 'link set lo up', 'link set eth0 up'],
+      ),
     ),
   );
   await run('iptables', forwardRule(layout, '-I'));

@@ -25,7 +25,9 @@ export class MissingPrerequisiteError extends Error {}
 export async function checkPrerequisites(): Promise<void> {
   const problems: string[] = [];
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    problems.push('the sandbox must run as root (it creates network namespaces and starts dockerd): use sudo');
+    problems.push(
+      'the sandbox must run as root (it creates network namespaces and starts dockerd): use sudo',
+    );
   }
   const missing = await Promise.all(
     REQUIREMENTS.map(async (r) => ((await which(r.program)) === undefined ? r : undefined)),

@@ -29,7 +29,9 @@ export function readState(sandboxDir: string): SandboxState | undefined {
   try {
     return JSON.parse(text) as SandboxState;
   } catch {
-    throw new Error(`${stateFile(sandboxDir)} is not valid JSON; remove it after checking nothing is running`);
+    throw new Error(
+      `${stateFile(sandboxDir)} is not valid JSON; remove it after checking nothing is running`,
+    );
   }
 }
 

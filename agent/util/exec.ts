@@ -56,7 +56,9 @@ export async function tryRun(file: string, args: readonly string[], input?: stri
 /** Resolves the absolute path of a program on PATH, or undefined. */
 export function which(program: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', 'command -v "$1"', 'which', program], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('sh', ['-c', 'command -v "$1"', 'which', program], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('close', (code) => resolve(code === 0 && out.trim() ? out.trim() : undefined));
