@@ -9,6 +9,8 @@ const HELP = `Usage:
       only from this host and the other nodes). Needs root, docker.io, iproute2, iptables, busybox-static.
   shoal sandbox status [--json]
       Print the nodes; --json prints {"nodes":[{"name","endpoint","address"}...]}.
+  shoal sandbox stop-node NAME | start-node NAME
+      Stop one node's dockerd (containers and data stay) or start it again: for trying failures.
   shoal sandbox down
       Stop every daemon and container and remove namespaces, links, the bridge, the iptables rule and cgroups.
 State lives in $SHOAL_HOME/sandbox.
@@ -23,6 +25,13 @@ export async function sandboxCommand(args: string[]): Promise<number> {
       return statusCommand(rest);
     case 'down':
       return downCommand(rest);
+    case 'stop-node':
+    case 'start-node': {
+      const [name] = rest;
+      if (!name) throw new UsageError(`usage: shoal sandbox ${sub} <node name>`);
+      await (sub === 'stop-node' ? sandbox.stopNode(name) : sandbox.startNode(name));
+      return 0;
+    }
     case undefined:
     case '--help':
     case '-h':

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { shoalHome } from '../util/home';
-import { isAlive } from '../util/process';
+import { isAlive, signal, waitForExit } from '../util/process';
 import { cgroupDirs, daemonPid, nodeProcesses, startDaemon, stopDaemon, waitForDaemon } from './daemon';
 import { buildWebRootfs, importImage } from './images';
 import { defaultSubnetOctet, layoutFor, MAX_NODES, type NodeLayout, type SandboxLayout } from './layout';
@@ -149,6 +149,41 @@ export async function down(dir = sandboxDir()): Promise<{ wasUp: boolean; ms: nu
   if (left.length > 0) throw new Error(`sandbox down left things behind:\n  - ${left.join('\n  - ')}`);
   removeState(dir);
   return { wasUp: true, ms: Date.now() - started };
+}
+
+/**
+ * Stops one node's dockerd (SIGTERM, as a host shutdown would) and leaves its containers and data in place,
+ * so that a later {@link startNode} brings the same engine back. For fault tests: "a node dies".
+ */
+export async function stopNode(name: string, dir = sandboxDir()): Promise<void> {
+  const { state, node } = findNode(dir, name);
+  const pid = daemonPid(node, state.pids[node.name]);
+  if (pid === undefined) return;
+  signal(pid, 'SIGTERM');
+  if (!(await waitForExit(pid, 30_000))) signal(pid, 'SIGKILL');
+  await waitForExit(pid, 5_000);
+}
+
+/** Starts a node stopped by {@link stopNode} again and waits until it answers. */
+export async function startNode(name: string, dir = sandboxDir()): Promise<void> {
+  const { state, node } = findNode(dir, name);
+  if (daemonPid(node, state.pids[node.name]) !== undefined) return;
+  fs.rmSync(path.join(node.dir, 'dockerd.pid'), { force: true });
+  state.pids[node.name] = await startDaemon(node, state.tcp);
+  writeState(dir, state);
+  await waitForDaemon(node, state.pids[node.name] ?? 0, state.tcp);
+}
+
+function findNode(dir: string, name: string): { state: SandboxState; node: NodeLayout } {
+  const state = readState(dir);
+  if (!state) throw new Error(`no sandbox is up in ${dir}`);
+  const node = state.layout.nodes.find((n) => n.name === name);
+  if (!node) {
+    throw new Error(
+      `the sandbox has no node "${name}"; it has ${state.layout.nodes.map((n) => n.name).join(', ')}`,
+    );
+  }
+  return { state, node };
 }
 
 async function teardown(state: SandboxState): Promise<void> {
