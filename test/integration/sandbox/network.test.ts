@@ -30,7 +30,8 @@ after(async () => {
 });
 
 test('a container on node 1 reaches a port published on node 2', async () => {
-  const [node1, node2] = sandboxNodes() as [{ endpoint: string }, { address: string }];
+  const [node1, node2] = sandboxNodes();
+  assert.ok(node1 && node2);
   const out = await docker(node1.endpoint, [
     'run',
     '--rm',
