@@ -124,7 +124,7 @@ export interface ContainerSpec {
   Mounts?: Mount[];
   StopSignal?: string;
   StopGracePeriod?: number;
-  HealthCheck?: HealthConfig;
+  Healthcheck?: HealthConfig;
   Hosts?: string[];
   DNSConfig?: DNSConfig;
   Init?: boolean | null;
