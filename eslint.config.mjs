@@ -17,6 +17,12 @@ export default tseslint.config(
     },
   },
   {
+    // The bin shim is plain CommonJS so that it runs without a build step.
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['media/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },

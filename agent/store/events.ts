@@ -1,0 +1,65 @@
+import type { StoreChange } from './store';
+
+/** A committed write as the store keeps it until delivery: objects stay serialized until a listener needs them. */
+export interface CommittedChange {
+  collection: string;
+  action: StoreChange['action'];
+  object: string;
+  previous?: string;
+}
+
+export type ChangeListener = (change: StoreChange) => void;
+
+/**
+ * Delivers committed changes to listeners, one change to every listener before the next, in commit order.
+ * A listener that writes to the store while being called gets its own change queued behind the ones
+ * already committed, so no listener ever sees changes out of order.
+ */
+export class ChangeFeed {
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly queue: CommittedChange[] = [];
+  private delivering = false;
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(changes: readonly CommittedChange[]): void {
+    this.queue.push(...changes);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) this.deliver(next);
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  clear(): void {
+    this.listeners.clear();
+    this.queue.length = 0;
+  }
+
+  private deliver(change: CommittedChange): void {
+    for (const listener of [...this.listeners]) {
+      if (!this.listeners.has(listener)) continue;
+      try {
+        // Each listener gets its own copy, so one cannot change what the next one sees.
+        listener(toStoreChange(change));
+      } catch {
+        // A failing listener must not break the writer or other listeners.
+      }
+    }
+  }
+}
+
+function toStoreChange(change: CommittedChange): StoreChange {
+  const out: StoreChange = {
+    collection: change.collection,
+    action: change.action,
+    object: JSON.parse(change.object) as StoreChange['object'],
+  };
+  if (change.previous !== undefined) out.previous = JSON.parse(change.previous) as StoreChange['object'];
+  return out;
+}
