@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { NodeSpec, SwarmNode } from '../types/swarm';
+import type { NodeEndpoint, NodeSpec, SwarmNode } from '../types/swarm';
 
 /** What `shoal node add` and `POST /shoal/nodes` ask for. */
 export interface AddNodeRequest {
@@ -14,6 +14,29 @@ export interface NodeChange {
   action: 'create' | 'update' | 'delete';
   node: SwarmNode;
 }
+
+/**
+ * A node as the cluster stores it. `DockerRootDir` tells two engines that share a daemon ID (cloned
+ * key.json) apart from one engine reached through two endpoints.
+ */
+export interface StoredNode extends SwarmNode {
+  ShoalEndpoint: NodeEndpoint & { DockerRootDir?: string };
+}
+
+/** One message of an engine's `GET /events` stream (Docker's own field names). */
+export interface EngineEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  scope?: string;
+  /** Seconds since the epoch, engine clock. */
+  time: number;
+  timeNano: number;
+}
+
+export type EngineEventListener = (nodeId: string, event: EngineEvent) => void;
+/** Called after an engine's event stream was re-established: events may have been missed, so relist. */
+export type EngineReconnectedListener = (nodeId: string) => void;
 
 /**
  * The cluster's nodes: Docker engines the agent manages. The store holds them; this keeps their health
@@ -32,6 +55,11 @@ export interface NodeManager {
   updateSpec(reference: string, version: number, spec: NodeSpec): SwarmNode;
   /** The engine client of a node; calls through it have a deadline and share the node's concurrency limit. */
   engine(nodeId: string): EngineClient;
+  /** With no nodes stored and a sandbox up in `dir`, adds the sandbox's nodes; otherwise adds nothing. */
+  adoptSandbox(dir?: string): Promise<SwarmNode[]>;
+  /** Every event of every node's engine, in the order each engine sent them. Returns an unsubscribe function. */
+  onEngineEvent(listener: EngineEventListener): () => void;
+  onEngineReconnected(listener: EngineReconnectedListener): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

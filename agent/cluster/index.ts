@@ -1,0 +1,11 @@
+export * from './types';
+export { createNodeManager, ClusterNodeManager, DEFAULT_CONNECT_DEADLINE_MS } from './node-manager';
+export type { NodeManagerOptions } from './node-manager';
+export { DeadlineEngineClient, DEFAULT_CALL_DEADLINE_MS } from './engine';
+export { Limiter, DEFAULT_NODE_CONCURRENCY } from './limiter';
+export { HealthMonitor, DEFAULT_HEARTBEAT_MS, DEFAULT_MISSED_HEARTBEATS } from './health';
+export { parseEndpoint, resolveEndpoint, PLAIN_TCP_REFUSED } from './endpoint';
+export type { ParsedEndpoint, ResolvedEndpoint, EndpointContext, TlsFiles } from './endpoint';
+export { describeEngine, engineFacts } from './describe';
+export type { EngineFacts } from './describe';
+export { NODES_COLLECTION, nodeCollection } from './node-store';
