@@ -1,9 +1,15 @@
+import { agentCommand } from './agent';
+import { nodeCommand } from './node';
 import { sandboxCommand } from './sandbox';
 import { UsageError } from './usage';
 
 const HELP = `shoal: Swarm-style service orchestration for plain Docker engines
 
 Usage:
+  shoal agent [--config FILE] [--listen HOST:PORT]
+                                         run the agent in the foreground (API on $SHOAL_HOME/agent.sock)
+  shoal node ls | add ENDPOINT [--label K=V]... | rm NODE [--force]
+                                         manage the cluster's nodes through the agent
   shoal sandbox up [--nodes N] [--tcp]   start a local cluster of N real dockerd (default 3)
   shoal sandbox status [--json]          show the sandbox's nodes and their endpoints
   shoal sandbox down                     stop the sandbox and remove everything it created
@@ -16,6 +22,8 @@ Run "shoal <command> --help" for details.
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   sandbox: sandboxCommand,
+  agent: agentCommand,
+  node: nodeCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
