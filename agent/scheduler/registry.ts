@@ -1,0 +1,108 @@
+import { InvalidArgumentError } from '../util/errors';
+import type { Filter } from './filter';
+import { affinityFilter } from './filters/affinity';
+import { constraintFilter } from './filters/constraint';
+import { hostPortFilter } from './filters/host-port';
+import { maxReplicasFilter } from './filters/max-replicas';
+import { platformFilter } from './filters/platform';
+import { availabilityFilter, readyFilter } from './filters/ready';
+import { resourcesFilter } from './filters/resources';
+import type { Strategy } from './strategy';
+import { binpackStrategy } from './strategies/binpack';
+import { randomStrategy } from './strategies/random';
+import { spreadStrategy } from './strategies/spread';
+
+/** Swarm mode's pipeline order, with affinities (not in swarm mode) last. */
+export const DEFAULT_FILTERS: readonly Filter[] = [
+  readyFilter,
+  availabilityFilter,
+  resourcesFilter,
+  constraintFilter,
+  platformFilter,
+  hostPortFilter,
+  maxReplicasFilter,
+  affinityFilter,
+];
+
+export const DEFAULT_STRATEGIES: readonly Strategy[] = [spreadStrategy, binpackStrategy, randomStrategy];
+
+export const DEFAULT_STRATEGY = 'spread';
+
+/** Filters and strategies by name. The pipeline runs filters in registration order unless told otherwise. */
+export class SchedulerRegistry {
+  private readonly filtersByName = new Map<string, Filter>();
+  private readonly strategiesByName = new Map<string, Strategy>();
+
+  registerFilter(filter: Filter): void {
+    if (this.filtersByName.has(filter.name)) {
+      throw new InvalidArgumentError(`scheduler filter "${filter.name}" is already registered`);
+    }
+    this.filtersByName.set(filter.name, filter);
+  }
+
+  registerStrategy(strategy: Strategy): void {
+    if (this.strategiesByName.has(strategy.name)) {
+      throw new InvalidArgumentError(`scheduler strategy "${strategy.name}" is already registered`);
+    }
+    this.strategiesByName.set(strategy.name, strategy);
+  }
+
+  filter(name: string): Filter | undefined {
+    return this.filtersByName.get(name);
+  }
+
+  strategy(name: string): Strategy | undefined {
+    return this.strategiesByName.get(name);
+  }
+
+  filterNames(): string[] {
+    return [...this.filtersByName.keys()];
+  }
+
+  strategyNames(): string[] {
+    return [...this.strategiesByName.keys()];
+  }
+
+  /** The named filters in that order, or every registered filter in registration order. */
+  pipeline(names?: readonly string[]): Filter[] {
+    if (names === undefined) return [...this.filtersByName.values()];
+    return names.map((name) => {
+      const filter = this.filtersByName.get(name);
+      if (!filter) {
+        throw new InvalidArgumentError(
+          `unknown scheduler filter "${name}" (known: ${this.filterNames().join(', ')})`,
+        );
+      }
+      return filter;
+    });
+  }
+
+  requireStrategy(name: string): Strategy {
+    const strategy = this.strategiesByName.get(name);
+    if (!strategy) {
+      throw new InvalidArgumentError(
+        `unknown scheduler strategy "${name}" (known: ${this.strategyNames().join(', ')})`,
+      );
+    }
+    return strategy;
+  }
+}
+
+/** A registry holding the built-in filters (in pipeline order) and strategies. */
+export function createDefaultRegistry(): SchedulerRegistry {
+  const registry = new SchedulerRegistry();
+  for (const filter of DEFAULT_FILTERS) registry.registerFilter(filter);
+  for (const strategy of DEFAULT_STRATEGIES) registry.registerStrategy(strategy);
+  return registry;
+}
+
+/** The process-wide registry `schedule()` uses unless given another. */
+export const defaultRegistry = createDefaultRegistry();
+
+export function registerFilter(filter: Filter): void {
+  defaultRegistry.registerFilter(filter);
+}
+
+export function registerStrategy(strategy: Strategy): void {
+  defaultRegistry.registerStrategy(strategy);
+}

@@ -1,0 +1,14 @@
+// `npm run bench`: runs every benchmark module in order. Each exports `run(): Promise<void>`.
+const modules: Array<() => Promise<{ run: () => Promise<void> }>> = [
+  () => import('./store'),
+  () => import('./scheduler'),
+];
+
+async function main(): Promise<void> {
+  for (const load of modules) await (await load()).run();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ClusterState, FAILURE_WINDOW_MS } from '../../../agent/scheduler/cluster-state';
+import { CPU, GB, infoOf, makeNode, makeRequest } from './fixtures';
+
+const web = makeRequest({
+  serviceId: 'web',
+  reservations: { nanoCPUs: CPU, memoryBytes: GB },
+  hostPorts: [{ port: 80, protocol: 'tcp' }],
+});
+
+test('adding and removing tasks keeps reservations, counts and ports', () => {
+  const cluster = new ClusterState([makeNode('a'), makeNode('b')]);
+  cluster.addTask('a', { ...web, taskId: 'w1' });
+  cluster.addTask('a', { ...web, taskId: 'w2', hostPorts: [] });
+  const a = infoOf(cluster, 'a');
+  assert.deepEqual(a.reserved, { nanoCPUs: 2 * CPU, memoryBytes: 2 * GB });
+  assert.equal(a.activeTasks, 2);
+  assert.equal(a.tasksOf('web'), 2);
+  assert.equal(a.hostPortsInUse.get('80/tcp'), 1);
+  cluster.removeTask('w1');
+  assert.deepEqual(a.reserved, { nanoCPUs: CPU, memoryBytes: GB });
+  assert.equal(a.tasksOf('web'), 1);
+  assert.equal(a.hostPortsInUse.has('80/tcp'), false);
+  cluster.removeTask('w1');
+  assert.equal(a.activeTasks, 1, 'removing twice is harmless');
+});
+
+test('adding a recorded task again moves it', () => {
+  const cluster = new ClusterState([makeNode('a'), makeNode('b')]);
+  cluster.addTask('a', { ...web, taskId: 'w1' });
+  cluster.addTask('b', { ...web, taskId: 'w1' });
+  assert.equal(infoOf(cluster, 'a').activeTasks, 0);
+  assert.equal(infoOf(cluster, 'b').activeTasks, 1);
+  assert.equal(cluster.taskNode('w1'), 'b');
+});
+
+test('the books copy what a task holds', () => {
+  const cluster = new ClusterState([makeNode('a')]);
+  const task = { ...web, taskId: 'w1', reservations: { nanoCPUs: CPU, memoryBytes: GB } };
+  cluster.addTask('a', task);
+  task.reservations.nanoCPUs = 100 * CPU;
+  const ports = [{ port: 80, protocol: 'tcp' as const }];
+  cluster.addTask('a', { ...web, taskId: 'w2', hostPorts: ports });
+  ports[0] = { port: 81, protocol: 'tcp' };
+  cluster.removeTask('w1');
+  cluster.removeTask('w2');
+  assert.deepEqual(infoOf(cluster, 'a').reserved, { nanoCPUs: 0, memoryBytes: 0 });
+  assert.equal(infoOf(cluster, 'a').hostPortsInUse.size, 0);
+});
+
+test('nodes can be updated without losing their tasks, and removed with them', () => {
+  const cluster = new ClusterState([makeNode('a')]);
+  cluster.addTask('a', { ...web, taskId: 'w1' });
+  cluster.upsertNode(makeNode('a', { availability: 'drain' }));
+  assert.equal(infoOf(cluster, 'a').node.availability, 'drain');
+  assert.equal(infoOf(cluster, 'a').activeTasks, 1);
+  cluster.removeNode('a');
+  assert.equal(cluster.nodeInfo('a'), undefined);
+  assert.equal(cluster.taskNode('w1'), undefined);
+  assert.throws(() => cluster.addTask('a', { ...web, taskId: 'w2' }), /node "a" is not known/);
+});
+
+test('recent failures are per service and spec version, within the window', () => {
+  const cluster = new ClusterState([makeNode('a')]);
+  const now = 100 * FAILURE_WINDOW_MS;
+  cluster.recordFailure('a', 'web', 1, now - FAILURE_WINDOW_MS - 1);
+  cluster.recordFailure('a', 'web', 1, now - 10);
+  cluster.recordFailure('a', 'web', 1, now - 5);
+  cluster.recordFailure('a', 'web', 2, now - 5);
+  cluster.recordFailure('a', 'web', undefined, now - 5);
+  const a = infoOf(cluster, 'a');
+  assert.equal(a.recentFailures('web', 1, now), 2);
+  assert.equal(a.recentFailures('web', 2, now), 1);
+  assert.equal(a.recentFailures('web', undefined, now), 1);
+  assert.equal(a.recentFailures('db', 1, now), 0);
+  assert.equal(a.recentFailures('web', 1, now + FAILURE_WINDOW_MS), 0);
+});
+
+test('service names are remembered for affinities', () => {
+  const cluster = new ClusterState([makeNode('a')]);
+  cluster.addTask('a', { ...web, serviceName: 'frontend', taskId: 'w1' });
+  cluster.setServiceName('db-id', 'db');
+  assert.deepEqual(Object.fromEntries(cluster.knownServices()), { web: 'frontend', 'db-id': 'db' });
+});
