@@ -235,6 +235,14 @@ export interface UpdateStatus {
 export interface Service extends Meta {
   Spec: ServiceSpec;
   PreviousSpec?: ServiceSpec;
+  /**
+   * Which spec the tasks should run (swarmkit's SpecVersion): a new number at every spec change (create,
+   * update), swapped with PreviousSpecVersion on rollback, so tasks still at the previous spec count as
+   * up to date after a rollback. Tasks carry the SpecVersion they were made from; a task whose
+   * SpecVersion differs from its service's is dirty.
+   */
+  SpecVersion?: ObjectVersion;
+  PreviousSpecVersion?: ObjectVersion;
   Endpoint: {
     Spec: EndpointSpec;
     Ports?: PortConfig[];
@@ -284,8 +292,17 @@ export interface Task extends Meta {
   DesiredState: TaskState;
   /** The service spec version this task was made from (Docker shows it as `Version` of the spec). */
   SpecVersion?: ObjectVersion;
+  /** The endpoint spec the task was made with (swarmkit keeps it on tasks): a port change makes tasks dirty. */
+  Endpoint?: { Spec: EndpointSpec };
   NetworksAttachments?: Array<{ Network: { ID: string; Spec: { Name: string } }; Addresses: string[] }>;
   JobIteration?: ObjectVersion;
+  /**
+   * Shoal: a task created with DesiredState `ready` is set running by the orchestrator once this time has
+   * passed (restart delay with backoff) and the task named by `StartAfterStopOf` has stopped (stop-first updates).
+   * Kept in the store so that a restarted agent honours them.
+   */
+  StartAfter?: string;
+  StartAfterStopOf?: string;
 }
 
 export interface NetworkSpec {
