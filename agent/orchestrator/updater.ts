@@ -155,12 +155,12 @@ export class Updater {
     for (const old of stale) ctx.writes.setDesired(old, 'shutdown');
     // Keep only one new task per slot (a restarted agent may find two).
     for (const extra of fresh) if (extra.ID !== running.ID) ctx.writes.setDesired(extra, 'shutdown');
-    if (!progressFinished(this.progress.get(ctx.service.ID), slot.key)) {
-      const p = this.progress.get(ctx.service.ID);
-      if (p) {
-        p.finishedAt.set(slot.key, ctx.now);
-        p.lastFinishedAt = ctx.now;
-      }
+    // A slot replaced by this update occupies its worker for `Delay` from now on.
+    const startedAt = ctx.service.UpdateStatus?.StartedAt ?? '';
+    const replacedNow = stale.length > 0 || (startedAt !== '' && running.CreatedAt >= startedAt);
+    if (replacedNow && !progress.finishedAt.has(slot.key)) {
+      progress.finishedAt.set(slot.key, ctx.now);
+      progress.lastFinishedAt = ctx.now;
     }
     return false;
   }
@@ -236,11 +236,6 @@ export class Updater {
     ctx.writes.updateService(service, next);
   }
 }
-
-function progressFinished(progress: UpdateProgress | undefined, key: string): boolean {
-  return progress?.finishedAt.has(key) ?? false;
-}
-
 /** A task told to stop before its container was started has nothing to wait for. */
 function neverStarted(task: Task): boolean {
   const stopping = task.DesiredState === 'shutdown' || task.DesiredState === 'remove';
