@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createApiServer, type ApiServer } from './api/server';
 import { createNodeManager, type ClusterNodeManager } from './cluster';
+import { createDispatcher } from './dispatcher';
+import { Orchestrator } from './orchestrator/orchestrator';
+import { SchedulingLoop } from './scheduler/loop';
 import type { AgentConfig } from './config';
 import { sandboxDir } from './sandbox/sandbox';
 import { defaultRegistry, loadPlugins } from './scheduler';
@@ -70,6 +73,28 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       const adopted = await nodes.adoptSandbox();
       if (adopted.length > 0) log.info(`adopted the sandbox's ${adopted.length} nodes`);
     }
+
+    // Data flows one way: the API writes specs to the store; the orchestrator turns them into tasks; the
+    // scheduler places them; the dispatcher runs them on the engines and writes back what it observes.
+    const orchestrator = new Orchestrator({ store, log: log.child('orchestrator') });
+    const scheduler = new SchedulingLoop({
+      store,
+      log: log.child('scheduler'),
+      ...(config.scheduler?.strategy ? { strategy: config.scheduler.strategy } : {}),
+    });
+    const dispatcher = createDispatcher({ store, nodes, log: (line) => log.child('dispatcher').info(line) });
+    dispatcher.onForeignContainer((c) =>
+      log.warn(
+        `container ${c.containerId.slice(0, 12)} (${c.name}) on node ${c.nodeId} carries Shoal labels but ` +
+          `${c.reason === 'other-cluster' ? 'belongs to another cluster' : 'matches no task of this cluster'}: left alone`,
+      ),
+    );
+    orchestrator.start();
+    cleanups.push(() => orchestrator.stop());
+    scheduler.start();
+    cleanups.push(() => scheduler.stop());
+    await dispatcher.start();
+    cleanups.push(() => dispatcher.stop());
 
     const api = createApiServer({ nodes, store, version: options.version, log: log.child('api') });
     cleanups.push(() => api.close());

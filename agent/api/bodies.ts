@@ -89,12 +89,16 @@ export function parseBoolParam(query: URLSearchParams, name: string): boolean {
   return !['', '0', 'no', 'false', 'none'].includes(raw);
 }
 
-function expectObject(value: unknown, what: string): Record<string, unknown> {
+export function expectObject(value: unknown, what: string): Record<string, unknown> {
   if (!isPlainObject(value)) throw new InvalidArgumentError(`invalid ${what}: expected a JSON object`);
   return value;
 }
 
-function rejectUnknownFields(object: Record<string, unknown>, known: readonly string[], what: string): void {
+export function rejectUnknownFields(
+  object: Record<string, unknown>,
+  known: readonly string[],
+  what: string,
+): void {
   for (const field of Object.keys(object)) {
     if (!known.includes(field)) {
       throw new InvalidArgumentError(
@@ -104,7 +108,7 @@ function rejectUnknownFields(object: Record<string, unknown>, known: readonly st
   }
 }
 
-function parseLabels(value: unknown, field: string): Record<string, string> {
+export function parseLabels(value: unknown, field: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   const labels = expectObject(value, field);
   const entries = Object.entries(labels);
@@ -129,7 +133,7 @@ function parseLabels(value: unknown, field: string): Record<string, string> {
   return parsed;
 }
 
-function parseName(value: unknown, field: string): string {
+export function parseName(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new InvalidArgumentError(`${field} must be a string`);
   if (value.length > MAX_NAME_LENGTH || CONTROL_CHARACTERS.test(value)) {
     throw new InvalidArgumentError(`invalid ${field}: too long or contains control characters`);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NodeManager } from '../cluster/types';
 import type { Store } from '../store/store';
+import type { ApiLog } from './options';
 
 /** What route handlers need from the agent. */
 export interface RouteContext {
@@ -12,6 +13,7 @@ export interface RouteContext {
   agentNodeId: string;
   /** The address the agent is reached at, for `/info`'s `Swarm.NodeAddr`. */
   agentAddress(): string;
+  log: ApiLog;
   /** When this server started; stands in for the cluster's timestamps until the store records them. */
   startedAt: string;
 }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { InvalidArgumentError, NotFoundError } from '../util/errors';
 import { errorResponse } from './errors';
 import type { ApiLog } from './options';
@@ -25,11 +26,19 @@ export interface ApiResponse {
   /** Sent as text/plain (only `/_ping` does). */
   text?: string;
   headers?: Record<string, string>;
+  /**
+   * A body written as it is produced (logs), with `headers` giving its Content-Type. The transport destroys it
+   * when the client goes away, which is how a follower's engine streams get closed.
+   */
+  stream?: Readable;
 }
 
 export interface Route {
   method: HttpMethod;
-  /** Segments; `:name` captures one segment into `params.name`. */
+  /**
+   * Segments; `:name` captures one segment into `params.name`, and one `:name+` captures one or more
+   * (joined with `/`), for image names such as `/distribution/library/nginx:latest/json`.
+   */
   path: string;
   handle(request: ApiRequest): ApiResponse | Promise<ApiResponse>;
 }
@@ -100,6 +109,19 @@ function decodeSegments(path: string): string[] {
 }
 
 function matchSegments(pattern: string[], segments: string[]): Record<string, string> | undefined {
+  const greedy = pattern.findIndex((p) => p.startsWith(':') && p.endsWith('+'));
+  if (greedy >= 0) {
+    const extra = segments.length - pattern.length;
+    if (extra < 0) return undefined;
+    const joined = segments.slice(greedy, greedy + extra + 1);
+    if (joined.some((segment) => segment === '')) return undefined;
+    const params = matchSegments(
+      [...pattern.slice(0, greedy), ...pattern.slice(greedy + 1)],
+      [...segments.slice(0, greedy), ...segments.slice(greedy + extra + 1)],
+    );
+    if (params) params[(pattern[greedy] ?? '').slice(1, -1)] = joined.join('/');
+    return params;
+  }
   if (pattern.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (const [i, expected] of pattern.entries()) {

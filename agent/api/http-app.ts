@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { InvalidArgumentError, ShoalError } from '../util/errors';
 import type { ApiResponse, Dispatcher } from './dispatcher';
@@ -65,13 +66,26 @@ export function createHttpApp({ dispatcher, policyOf, limits, version, log }: Ht
 export function sendApiResponse(res: Response, response: ApiResponse): void {
   res.status(response.status);
   if (response.headers) res.set(response.headers);
-  if (response.text !== undefined) {
+  if (response.stream) {
+    sendStream(res, response.stream);
+  } else if (response.text !== undefined) {
     res.type('text/plain; charset=utf-8').send(response.text);
   } else if (response.body !== undefined) {
     sendJson(res, response.body);
   } else {
     res.end();
   }
+}
+
+/**
+ * Streams until the body ends or the client goes away; either way the body is destroyed so that what feeds it
+ * (engine log streams) is released. An error after the headers went out can only cut the connection.
+ */
+function sendStream(res: Response, body: Readable): void {
+  res.flushHeaders();
+  body.on('error', () => res.destroy());
+  res.on('close', () => body.destroy());
+  body.pipe(res);
 }
 
 /**

@@ -8,8 +8,14 @@ import { agentNodeId, type RouteContext } from './context';
 import { Dispatcher } from './dispatcher';
 import { createHttpApp } from './http-app';
 import { DEFAULT_LIMITS, type ApiServerOptions } from './options';
+import { distributionRoutes } from './routes/distribution';
+import { logRoutes } from './routes/logs';
+import { networkRoutes } from './routes/networks';
 import { nodeRoutes } from './routes/nodes';
+import { secretAndConfigRoutes } from './routes/secrets';
+import { serviceRoutes } from './routes/services';
 import { systemRoutes } from './routes/system';
+import { taskRoutes } from './routes/tasks';
 import { allowedHostHeaders, assertSafeListenAddress, type ListenerPolicy } from './security';
 import { loadOrCreateToken, rotateTokenFile } from './token';
 import { listenOnUnixSocket } from './unix-socket';
@@ -65,8 +71,21 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     agentNodeId: agentNodeId(store.clusterID),
     agentAddress: () => listeners.find((l) => l.address !== 'unix')?.address ?? '127.0.0.1',
     startedAt: new Date().toISOString(),
+    log,
   };
-  const dispatcher = new Dispatcher([...systemRoutes(context), ...nodeRoutes(context)], log);
+  const dispatcher = new Dispatcher(
+    [
+      ...systemRoutes(context),
+      ...nodeRoutes(context),
+      ...serviceRoutes(context),
+      ...taskRoutes(context),
+      ...logRoutes(context),
+      ...networkRoutes(context),
+      ...distributionRoutes(),
+      ...secretAndConfigRoutes(),
+    ],
+    log,
+  );
   const policies = new WeakMap<http.IncomingMessage, ListenerPolicy>();
   // A request without a recorded listener cannot happen; if it did, it would get the strictest answer.
   const unknownListener: ListenerPolicy = {
@@ -88,6 +107,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     limits,
     standardHeaders: standardHeaders(version),
     log,
+    logs: { store, nodes: options.nodes, log },
   });
   let closed = false;
 

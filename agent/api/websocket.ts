@@ -4,6 +4,9 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Store, StoreChange } from '../store/store';
 import { InvalidArgumentError, ShoalError, UnavailableError } from '../util/errors';
 import type { Dispatcher, HttpMethod } from './dispatcher';
+import type { LogMerger } from './logs/merger';
+import type { TaskLogsDependencies } from './logs/task-logs';
+import { parseLogSubscription, startLogSubscription, type LogMessage } from './ws-logs';
 import { TooManyRequestsError, errorResponse } from './errors';
 import { isPlainObject } from './filters';
 import type { ApiLimits, ApiLog } from './options';
@@ -48,6 +51,8 @@ const REQUEST_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'D
 const CLOSE_TOO_SLOW = 1013;
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_POLICY_VIOLATION = 1008;
+/** Log subscriptions one client may hold at once. */
+const MAX_LOG_SUBSCRIPTIONS = 16;
 
 interface Client {
   socket: WebSocket;
@@ -56,6 +61,8 @@ interface Client {
   subscriptions: Set<EventType>;
   alive: boolean;
   requestsInFlight: number;
+  /** Log subscriptions by the id of the message that started them. */
+  logs: Map<MessageId, LogMerger>;
 }
 
 export interface WebSocketHubDependencies {
@@ -64,6 +71,8 @@ export interface WebSocketHubDependencies {
   limits: ApiLimits;
   standardHeaders: Record<string, string>;
   log: ApiLog;
+  /** For log subscriptions; without it they are refused. */
+  logs?: TaskLogsDependencies;
 }
 
 /**
@@ -74,6 +83,15 @@ export interface WebSocketHubDependencies {
  *   → {"id": 2, "subscribe": ["node", "task"]}                      ← {"id": 2, "status": 200, "body": {"subscribed": [...], "index": 42}}
  *   → {"id": 3, "unsubscribe": ["task"]}                            ← {"id": 3, "status": 200, "body": {"subscribed": [...], "index": 42}}
  *                                                                   ← {"event": {"type", "action", "id", "object", "index"}}
+ *
+ * Logs of a service or a task (Docker's options; `service`/`task` by ID, name or ID prefix):
+ *   → {"id": 4, "logs": {"service": "web", "follow": true, "tail": 50, "timestamps"?, "since"?, "stdout"?, "stderr"?}}
+ *                                                     ← {"id": 4, "status": 200, "body": {"logs": "started"}}
+ *                                                     ← {"log": {"id": 4, "name": "web.1", "taskId", "serviceId", "nodeId", "stream", "line", "timestamp"?}}
+ *                                                     ← {"logWarning": {"id": 4, "message"}}   (a follower's source failed)
+ *                                                     ← {"logEnd": {"id": 4, "incomplete"?: [reasons]}}  (not following: all read)
+ *   → {"id": 4, "unsubscribe": "logs"}                ← {"id": 4, "status": 200, "body": {"logs": "stopped"}}
+ * A streamed response (`GET .../logs` as a request) is refused over the WebSocket: use the subscription.
  */
 export class WebSocketHub {
   private readonly server: WebSocketServer;
@@ -169,12 +187,23 @@ export class WebSocketHub {
   }
 
   private accept(socket: WebSocket, policy: ListenerPolicy): void {
-    const client: Client = { socket, policy, subscriptions: new Set(), alive: true, requestsInFlight: 0 };
+    const client: Client = {
+      socket,
+      policy,
+      subscriptions: new Set(),
+      alive: true,
+      requestsInFlight: 0,
+      logs: new Map(),
+    };
     this.clients.add(client);
     socket.on('pong', () => (client.alive = true));
     socket.on('message', (data, isBinary) => void this.onMessage(client, data, isBinary));
     socket.on('error', (error) => this.deps.log.warn(`WebSocket client error: ${error.message}`));
-    socket.on('close', () => this.clients.delete(client));
+    socket.on('close', () => {
+      this.clients.delete(client);
+      for (const merger of client.logs.values()) merger.destroy();
+      client.logs.clear();
+    });
   }
 
   private async onMessage(client: Client, data: RawData, isBinary: boolean): Promise<void> {
@@ -197,11 +226,21 @@ export class WebSocketHub {
             url: message.path,
             body: message.body,
           });
+          if (response.stream) {
+            response.stream.destroy();
+            throw new InvalidArgumentError(
+              'streamed responses are not sent over the WebSocket: subscribe with {"id", "logs": {...}} instead',
+            );
+          }
           const body = response.text ?? response.body;
           this.reply(client, { id, status: response.status, ...(body === undefined ? {} : { body }) });
         } finally {
           client.requestsInFlight--;
         }
+        return;
+      }
+      if (message.kind === 'logs' || message.kind === 'unsubscribe-logs') {
+        this.reply(client, { id, status: 200, body: this.onLogsMessage(client, message) });
         return;
       }
       for (const type of message.types) {
@@ -217,6 +256,54 @@ export class WebSocketHub {
       const { status, body } = errorResponse(error, this.deps.log);
       this.reply(client, { id, status, body });
     }
+  }
+
+  private onLogsMessage(
+    client: Client,
+    message: Extract<Message, { kind: 'logs' | 'unsubscribe-logs' }>,
+  ): { logs: 'started' | 'stopped' } {
+    const running = client.logs.get(message.id);
+    if (message.kind === 'unsubscribe-logs') {
+      if (!running)
+        throw new InvalidArgumentError(`no log subscription with id ${JSON.stringify(message.id)}`);
+      running.destroy();
+      client.logs.delete(message.id);
+      return { logs: 'stopped' };
+    }
+    const deps = this.deps.logs;
+    if (!deps) throw new ShoalError('log subscriptions are not available', 501);
+    if (running)
+      throw new InvalidArgumentError(`a log subscription with id ${JSON.stringify(message.id)} is running`);
+    if (client.logs.size >= MAX_LOG_SUBSCRIPTIONS) {
+      throw new TooManyRequestsError(`more than ${MAX_LOG_SUBSCRIPTIONS} log subscriptions`);
+    }
+    const request = parseLogSubscription(deps, message.request);
+    const merger = startLogSubscription(deps, message.id, request, (m) => this.sendLog(client, merger, m));
+    client.logs.set(message.id, merger);
+    merger.once('close', () => {
+      if (client.logs.get(message.id) === merger) client.logs.delete(message.id);
+    });
+    return { logs: 'started' };
+  }
+
+  /**
+   * Log lines can outpace a client, so instead of dropping it (as for events) the subscription pauses while
+   * the socket has much unsent, and resumes once it drained.
+   */
+  private sendLog(client: Client, merger: LogMerger, message: LogMessage): void {
+    this.send(client, JSON.stringify(message));
+    const { socket } = client;
+    const highWater = this.deps.limits.maxWebSocketBufferedBytes / 4;
+    if (socket.bufferedAmount <= highWater || merger.isPaused()) return;
+    merger.pause();
+    const timer = setInterval(() => {
+      if (socket.readyState !== WebSocket.OPEN || merger.destroyed) clearInterval(timer);
+      else if (socket.bufferedAmount <= highWater / 2) {
+        clearInterval(timer);
+        merger.resume();
+      }
+    }, 20);
+    timer.unref();
   }
 
   private reply(client: Client, reply: Reply): void {
@@ -271,7 +358,9 @@ export class WebSocketHub {
 
 type Message =
   | { kind: 'request'; id: MessageId; method: HttpMethod; path: string; body: unknown }
-  | { kind: 'subscribe' | 'unsubscribe'; id: MessageId; types: EventType[] };
+  | { kind: 'subscribe' | 'unsubscribe'; id: MessageId; types: EventType[] }
+  | { kind: 'logs'; id: MessageId; request: unknown }
+  | { kind: 'unsubscribe-logs'; id: MessageId };
 
 function decodeJson(data: RawData): unknown {
   try {
@@ -292,6 +381,14 @@ function parseMessage(parsed: unknown): Message {
   const { id } = parsed;
   if (typeof id !== 'number' && typeof id !== 'string') {
     throw new InvalidArgumentError('a message needs an "id" (a number or a string)');
+  }
+  if ('logs' in parsed) {
+    rejectUnknownKeys(parsed, ['id', 'logs']);
+    return { kind: 'logs', id, request: parsed.logs };
+  }
+  if (parsed.unsubscribe === 'logs') {
+    rejectUnknownKeys(parsed, ['id', 'unsubscribe']);
+    return { kind: 'unsubscribe-logs', id };
   }
   for (const kind of ['subscribe', 'unsubscribe'] as const) {
     if (!(kind in parsed)) continue;

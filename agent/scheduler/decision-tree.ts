@@ -26,7 +26,31 @@ function newBranch(isLeaf: boolean): Branch {
   return isLeaf ? { tasks: 0, candidates: [] } : { tasks: 0, children: new Map(), candidates: [] };
 }
 
+/**
+ * Builds the tree of one batch. Without levels the root is the only leaf; its candidates go into
+ * `reuse` when given (overwritten from the start and truncated), so that the next batch can reuse
+ * the array instead of growing a fresh one.
+ */
 export function buildTree(
+  infos: Iterable<NodeInfo>,
+  levels: readonly LabelReader[],
+  serviceId: string,
+  eligible: (info: NodeInfo) => boolean,
+  reuse: NodeInfo[] = [],
+): Branch {
+  if (levels.length > 0) return buildBranches(infos, levels, serviceId, eligible);
+  const candidates = reuse;
+  let count = 0;
+  let tasks = 0;
+  for (const info of infos) {
+    tasks += info.tasksOf(serviceId);
+    if (eligible(info)) candidates[count++] = info;
+  }
+  candidates.length = count;
+  return { tasks, candidates };
+}
+
+function buildBranches(
   infos: Iterable<NodeInfo>,
   levels: readonly LabelReader[],
   serviceId: string,

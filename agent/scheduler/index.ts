@@ -25,6 +25,7 @@ export {
   DEFAULT_FILTERS,
   DEFAULT_STRATEGIES,
   DEFAULT_STRATEGY,
+  DEFAULT_STRATEGY_ALIASES,
   defaultRegistry,
   registerFilter,
   registerStrategy,
@@ -32,3 +33,4 @@ export {
 } from './registry';
 export { loadPlugins, type LoadPluginsOptions, type SchedulerPlugin } from './plugins';
 export { schedule, type ScheduleOptions, type ScheduleResult } from './scheduler';
+export type { Assignments } from './assignments';

@@ -28,10 +28,15 @@ export const DEFAULT_STRATEGIES: readonly Strategy[] = [spreadStrategy, binpackS
 
 export const DEFAULT_STRATEGY = 'spread';
 
+/** Other names built-in strategies answer to: classic Swarm accepts `binpacking` for binpack. */
+export const DEFAULT_STRATEGY_ALIASES: Readonly<Record<string, string>> = { binpacking: 'binpack' };
+
 /** Filters and strategies by name. The pipeline runs filters in registration order unless told otherwise. */
 export class SchedulerRegistry {
   private readonly filtersByName = new Map<string, Filter>();
   private readonly strategiesByName = new Map<string, Strategy>();
+  /** Alias → strategy name; aliases and names share one namespace. */
+  private readonly strategyAliases = new Map<string, string>();
 
   registerFilter(filter: Filter): void {
     if (this.filtersByName.has(filter.name)) {
@@ -41,18 +46,27 @@ export class SchedulerRegistry {
   }
 
   registerStrategy(strategy: Strategy): void {
-    if (this.strategiesByName.has(strategy.name)) {
+    if (this.strategiesByName.has(strategy.name) || this.strategyAliases.has(strategy.name)) {
       throw new InvalidArgumentError(`scheduler strategy "${strategy.name}" is already registered`);
     }
     this.strategiesByName.set(strategy.name, strategy);
+  }
+
+  /** Lets `alias` name the strategy registered (now or later) as `name`. */
+  registerStrategyAlias(alias: string, name: string): void {
+    if (this.strategiesByName.has(alias) || this.strategyAliases.has(alias)) {
+      throw new InvalidArgumentError(`scheduler strategy "${alias}" is already registered`);
+    }
+    this.strategyAliases.set(alias, name);
   }
 
   filter(name: string): Filter | undefined {
     return this.filtersByName.get(name);
   }
 
+  /** The strategy registered as `name`, or the one `name` is an alias of. */
   strategy(name: string): Strategy | undefined {
-    return this.strategiesByName.get(name);
+    return this.strategiesByName.get(this.strategyAliases.get(name) ?? name);
   }
 
   filterNames(): string[] {
@@ -78,7 +92,7 @@ export class SchedulerRegistry {
   }
 
   requireStrategy(name: string): Strategy {
-    const strategy = this.strategiesByName.get(name);
+    const strategy = this.strategy(name);
     if (!strategy) {
       throw new InvalidArgumentError(
         `unknown scheduler strategy "${name}" (known: ${this.strategyNames().join(', ')})`,
@@ -93,6 +107,8 @@ export function createDefaultRegistry(): SchedulerRegistry {
   const registry = new SchedulerRegistry();
   for (const filter of DEFAULT_FILTERS) registry.registerFilter(filter);
   for (const strategy of DEFAULT_STRATEGIES) registry.registerStrategy(strategy);
+  for (const [alias, name] of Object.entries(DEFAULT_STRATEGY_ALIASES))
+    registry.registerStrategyAlias(alias, name);
   return registry;
 }
 

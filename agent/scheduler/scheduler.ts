@@ -10,9 +10,11 @@
  * - soft rules (`==~`, `!=~`) count in a first pass; tasks left over get a second pass without them;
  * - global-service tasks (preassigned `nodeId`) only check that node.
  * Placements are recorded in the ClusterState as they are made (pending tasks hold resources).
+ * Task IDs must be unique within one call.
  */
 import { InvalidArgumentError } from '../util/errors';
-import type { ClusterState, NodeInfo } from './cluster-state';
+import { Assignments } from './assignments';
+import type { ClusterState, NodeInfo, PlacementLog, PlacementRecorder } from './cluster-state';
 import { buildTree, placeOnSubtree, type Branch } from './decision-tree';
 import type { Filter } from './filter';
 import { labelReader, type LabelReader } from './labels';
@@ -36,18 +38,22 @@ export interface ScheduleOptions {
 
 export interface ScheduleResult {
   /** Task ID → node ID, in placement order. Already recorded in the ClusterState. */
-  assignments: Map<string, string>;
+  assignments: Assignments;
   /** Task ID → why it fits nowhere, e.g. "no suitable node (insufficient resources on 2 nodes)". */
   unschedulable: Map<string, string>;
 }
 
 interface Run {
   readonly cluster: ClusterState;
+  /** Where placements are recorded; `result.assignments` reads it. */
+  readonly log: PlacementLog;
   readonly filters: readonly Filter[];
   readonly strategy: Strategy;
   readonly now: number;
   readonly random: () => number;
   readonly result: ScheduleResult;
+  /** The candidate array of batches without preferences, reused from one to the next. */
+  readonly candidates: NodeInfo[];
 }
 
 export function schedule(
@@ -56,47 +62,69 @@ export function schedule(
   options: ScheduleOptions = {},
 ): ScheduleResult {
   const registry = options.registry ?? defaultRegistry;
+  const filters = registry.pipeline(options.filters);
+  const strategy = registry.requireStrategy(options.strategy ?? DEFAULT_STRATEGY);
+  const log = cluster.openLog(tasks.length);
   const run: Run = {
     cluster,
-    filters: registry.pipeline(options.filters),
-    strategy: registry.requireStrategy(options.strategy ?? DEFAULT_STRATEGY),
+    log,
+    filters,
+    strategy,
     now: options.now ?? Date.now(),
     random: options.random ?? Math.random,
-    result: { assignments: new Map(), unschedulable: new Map() },
+    result: { assignments: new Assignments(log), unschedulable: new Map() },
+    candidates: [],
   };
-  for (const batch of batches(tasks)) {
-    try {
-      const first = batch[0] as PendingTask;
-      if (first.nodeId !== undefined) schedulePreassigned(run, first, first.nodeId);
-      else scheduleBatch(run, batch);
-    } catch (error) {
-      // A spec that slipped past validation fails its own tasks, not the whole tick.
-      if (!(error instanceof InvalidArgumentError)) throw error;
-      for (const task of batch) {
-        if (!run.result.assignments.has(task.taskId))
-          run.result.unschedulable.set(task.taskId, error.message);
+  try {
+    for (const batch of batches(tasks)) {
+      try {
+        const first = batch.tasks[batch.start] as PendingTask;
+        if (first.nodeId !== undefined) schedulePreassigned(run, first, first.nodeId);
+        else scheduleBatch(run, batch);
+      } catch (error) {
+        // A spec that slipped past validation fails its own tasks, not the whole tick.
+        if (!(error instanceof InvalidArgumentError)) throw error;
+        for (let index = batch.start; index < batch.end; index++) {
+          const { taskId } = batch.tasks[index] as PendingTask;
+          if (!run.result.assignments.has(taskId)) run.result.unschedulable.set(taskId, error.message);
+        }
       }
     }
+  } finally {
+    log.close();
   }
   return run.result;
 }
 
+/**
+ * Tasks of one service + spec version: `tasks[start, end)`. A batch listed together in the input is
+ * a view of the input array; one whose tasks are interleaved with others' is gathered into its own.
+ */
+interface Batch {
+  tasks: readonly PendingTask[];
+  start: number;
+  end: number;
+  /** `tasks` once gathered. */
+  gathered?: PendingTask[];
+}
+
 /** Groups by service + spec version, in order of first appearance. */
-function batches(tasks: readonly PendingTask[]): PendingTask[][] {
-  const byService = new Map<string, Map<number, PendingTask[]>>();
-  const ordered: PendingTask[][] = [];
-  let last: PendingTask[] | undefined;
-  for (const task of tasks) {
+function batches(tasks: readonly PendingTask[]): Batch[] {
+  const byService = new Map<string, Map<number, Batch>>();
+  const ordered: Batch[] = [];
+  let last: Batch | undefined;
+  for (let index = 0; index < tasks.length; index++) {
+    const task = tasks[index] as PendingTask;
     const { serviceId, specVersion } = task;
     if (task.nodeId !== undefined || specVersion === undefined) {
-      ordered.push([task]);
+      ordered.push({ tasks, start: index, end: index + 1 });
       last = undefined;
       continue;
     }
-    // Callers usually list a batch's tasks together: skip the lookups then.
-    const previous = last?.[0];
+    // Callers usually list a batch's tasks together: skip the lookups then (and the copy: last.end is index).
+    const previous = last?.tasks[last.start];
     if (last && previous && previous.serviceId === serviceId && previous.specVersion === specVersion) {
-      last.push(task);
+      appendTo(last, task, index);
       continue;
     }
     let byVersion = byService.get(serviceId);
@@ -106,14 +134,29 @@ function batches(tasks: readonly PendingTask[]): PendingTask[][] {
     }
     let batch = byVersion.get(specVersion);
     if (!batch) {
-      batch = [];
+      batch = { tasks, start: index, end: index + 1 };
       byVersion.set(specVersion, batch);
       ordered.push(batch);
+    } else {
+      appendTo(batch, task, index);
     }
-    batch.push(task);
     last = batch;
   }
   return ordered;
+}
+
+/** Adds the input's `index`th task to a batch, gathering the batch's tasks once they are not contiguous. */
+function appendTo(batch: Batch, task: PendingTask, index: number): void {
+  if (batch.gathered) {
+    batch.gathered.push(task);
+  } else if (batch.end !== index) {
+    batch.gathered = [...batch.tasks.slice(batch.start, batch.end), task];
+    batch.tasks = batch.gathered;
+    batch.start = 0;
+    batch.end = batch.gathered.length;
+    return;
+  }
+  batch.end++;
 }
 
 function schedulePreassigned(run: Run, task: PendingTask, nodeId: string): void {
@@ -124,35 +167,42 @@ function schedulePreassigned(run: Run, task: PendingTask, nodeId: string): void 
   }
   if (task.serviceName !== undefined) run.cluster.setServiceName(task.serviceId, task.serviceName);
   const pipeline = new Pipeline(run.filters, task, { soft: false, cluster: run.cluster, now: run.now });
-  if (pipeline.passes(info)) assign(run, task.taskId, task, info);
+  if (pipeline.passes(info)) run.cluster.recorder(run.log, task)(info, task.taskId);
   else run.result.unschedulable.set(task.taskId, noSuitableNode(pipeline.explain([info])));
 }
 
-/** Records the placement; `spec` is the task itself or its batch's shared spec. */
-function assign(run: Run, taskId: string, spec: PendingTask, info: NodeInfo): void {
-  run.cluster.addTaskLike(info.node.id, taskId, spec);
-  run.result.assignments.set(taskId, info.node.id);
+/** The part of a batch not placed yet: `tasks[next, end)`. */
+interface Queue {
+  readonly tasks: readonly PendingTask[];
+  next: number;
+  readonly end: number;
 }
 
-function scheduleBatch(run: Run, batch: readonly PendingTask[]): void {
-  const spec = batch[0] as PendingTask;
+function scheduleBatch(run: Run, batch: Batch): void {
+  const spec = batch.tasks[batch.start] as PendingTask;
   if (spec.serviceName !== undefined) run.cluster.setServiceName(spec.serviceId, spec.serviceName);
   const hasSoftRules = run.filters.some((filter) => filter.hasSoftRules?.(spec) ?? false);
-  const queue = { tasks: batch, next: 0 };
+  const queue: Queue = { tasks: batch.tasks, next: batch.start, end: batch.end };
+  const record = run.cluster.recorder(run.log, spec);
   for (const soft of hasSoftRules ? [true, false] : [false]) {
-    if (queue.next >= batch.length) return;
-    placeBatch(run, queue, soft);
+    if (queue.next >= queue.end) return;
+    placeBatch(run, spec, queue, soft, record);
   }
-  if (queue.next >= batch.length) return;
+  if (queue.next >= queue.end) return;
   const pipeline = new Pipeline(run.filters, spec, { soft: false, cluster: run.cluster, now: run.now });
   const reason = noSuitableNode(pipeline.explain(run.cluster.nodeInfos()));
-  for (let index = queue.next; index < batch.length; index++) {
-    run.result.unschedulable.set((batch[index] as PendingTask).taskId, reason);
+  for (let index = queue.next; index < queue.end; index++) {
+    run.result.unschedulable.set((queue.tasks[index] as PendingTask).taskId, reason);
   }
 }
 
-function placeBatch(run: Run, queue: { tasks: readonly PendingTask[]; next: number }, soft: boolean): void {
-  const spec = queue.tasks[0] as PendingTask;
+function placeBatch(
+  run: Run,
+  spec: PendingTask,
+  queue: Queue,
+  soft: boolean,
+  record: PlacementRecorder,
+): void {
   const pipeline = new Pipeline(run.filters, spec, { soft, cluster: run.cluster, now: run.now });
   const ranking: NodeRanking = run.strategy.prepare(spec, {
     cluster: run.cluster,
@@ -163,7 +213,15 @@ function placeBatch(run: Run, queue: { tasks: readonly PendingTask[]; next: numb
   const levels = spec.preferences
     .map((preference) => labelReader(preference.spread))
     .filter((reader): reader is LabelReader => reader !== undefined);
-  const tree = buildTree(run.cluster.nodeInfos(), levels, spec.serviceId, (info) => pipeline.passes(info));
+  // The tree and the ranking ask every node for its count of this service.
+  run.cluster.primeTaskCounts(spec.serviceId);
+  const tree = buildTree(
+    run.cluster.nodeInfos(),
+    levels,
+    spec.serviceId,
+    (info) => pipeline.passes(info),
+    run.candidates,
+  );
   const heaps = new Map<Branch, NodeHeap>();
 
   const placeOnLeaf = (leaf: Branch, n: number): number => {
@@ -173,10 +231,10 @@ function placeBatch(run: Run, queue: { tasks: readonly PendingTask[]; next: numb
       heaps.set(leaf, heap);
     }
     let placed = 0;
-    while (placed < n && queue.next < queue.tasks.length) {
+    while (placed < n && queue.next < queue.end) {
       const info = heap.top;
       if (!info) break;
-      assign(run, (queue.tasks[queue.next++] as PendingTask).taskId, spec, info);
+      record(info, (queue.tasks[queue.next++] as PendingTask).taskId);
       placed++;
       ranking.placed?.(info);
       if (pipeline.stillPasses(info)) heap.updateTop();
@@ -185,5 +243,5 @@ function placeBatch(run: Run, queue: { tasks: readonly PendingTask[]; next: numb
     return placed;
   };
 
-  placeOnSubtree(tree, queue.tasks.length - queue.next, placeOnLeaf);
+  placeOnSubtree(tree, queue.end - queue.next, placeOnLeaf);
 }

@@ -105,3 +105,25 @@ test('a malformed percent-encoding is a 400', async () => {
   const response = await dispatcher.dispatch({ method: 'GET', url: '/things/%E0%A4%A', body: undefined });
   assert.equal(response.status, 400);
 });
+
+test('a `:name+` parameter takes one or more segments, joined with "/"', async () => {
+  const images = new Dispatcher(
+    [
+      {
+        method: 'GET',
+        path: '/distribution/:name+/json',
+        handle: (r) => ({ status: 200, body: pathParam(r, 'name') }),
+      },
+    ],
+    quietLog(),
+  );
+  const get = (url: string) => images.dispatch({ method: 'GET', url, body: undefined });
+  assert.deepEqual(await get('/v1.41/distribution/nginx/json'), { status: 200, body: 'nginx' });
+  assert.deepEqual(await get('/distribution/docker.io/library/nginx:1.27/json'), {
+    status: 200,
+    body: 'docker.io/library/nginx:1.27',
+  });
+  assert.equal((await get('/distribution/json')).status, 404);
+  assert.equal((await get('/distribution/a//json')).status, 404);
+  assert.equal((await get('/distribution/a/b')).status, 404);
+});

@@ -70,8 +70,13 @@ export class FakeNodeManager implements NodeManager {
     return this.collection.update({ ...node, Spec: spec }, version);
   }
 
-  engine(_nodeId: string): EngineClient {
-    throw new Error('the fake has no engines');
+  /** Engine clients by node ID, for the tests that need one (logs); other nodes have none. */
+  readonly engines = new Map<string, EngineClient>();
+
+  engine(nodeId: string): EngineClient {
+    const engine = this.engines.get(nodeId);
+    if (!engine) throw new Error(`the fake has no engine for node ${nodeId}`);
+    return engine;
   }
 
   async adoptSandbox(): Promise<SwarmNode[]> {

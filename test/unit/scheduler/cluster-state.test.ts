@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ClusterState, FAILURE_WINDOW_MS } from '../../../agent/scheduler/cluster-state';
-import { CPU, GB, infoOf, makeNode, makeRequest } from './fixtures';
+import { schedule } from '../../../agent/scheduler/scheduler';
+import { CPU, GB, infoOf, makeNode, makeRequest, makeTasks } from './fixtures';
 
 const web = makeRequest({
   serviceId: 'web',
@@ -82,4 +83,82 @@ test('service names are remembered for affinities', () => {
   cluster.addTask('a', { ...web, serviceName: 'frontend', taskId: 'w1' });
   cluster.setServiceName('db-id', 'db');
   assert.deepEqual(Object.fromEntries(cluster.knownServices()), { web: 'frontend', 'db-id': 'db' });
+});
+
+test('placements made by schedule() are found, moved and released like those of addTask', () => {
+  const cluster = new ClusterState([makeNode('a'), makeNode('b')]);
+  const request = { reservations: { nanoCPUs: CPU, memoryBytes: GB } };
+  const { assignments } = schedule(makeTasks(4, request), cluster);
+  assert.deepEqual([...assignments.values()], ['a', 'b', 'a', 'b']);
+  assert.equal(cluster.taskNode('t0'), 'a');
+  assert.equal(infoOf(cluster, 'a').tasksOf('svc'), 2);
+  assert.deepEqual(infoOf(cluster, 'a').reserved, { nanoCPUs: 2 * CPU, memoryBytes: 2 * GB });
+
+  cluster.removeTask('t0');
+  assert.equal(cluster.taskNode('t0'), undefined);
+  assert.equal(infoOf(cluster, 'a').tasksByService.get('svc'), 1);
+  cluster.addTask('a', { ...makeRequest(request), taskId: 't1' });
+  assert.equal(cluster.taskNode('t1'), 'a', 'addTask moves a scheduled task');
+  assert.equal(infoOf(cluster, 'b').activeTasks, 1);
+
+  // Scheduling a recorded task again moves it rather than counting it twice.
+  const again = schedule(makeTasks(1, request, 't'), cluster);
+  assert.equal(again.assignments.get('t0'), 'b');
+  const t3 = schedule([{ ...makeTasks(1, request, 't3')[0]!, taskId: 't3' }], cluster);
+  // Ranked while still on b (a tie broken by node ID), then moved from b.
+  assert.equal(t3.assignments.get('t3'), 'a');
+  assert.equal(infoOf(cluster, 'a').tasksOf('svc'), 3);
+  assert.equal(infoOf(cluster, 'b').tasksOf('svc'), 1);
+
+  cluster.removeNode('b');
+  assert.equal(cluster.taskNode('t0'), undefined);
+  assert.equal(cluster.taskNode('t2'), 'a');
+  cluster.upsertNode(makeNode('b'));
+  assert.equal(infoOf(cluster, 'b').tasksOf('svc'), 0, 'a node that comes back starts empty');
+});
+
+test('tasksByService is a read-only map, services in the order they arrived on the node', () => {
+  const cluster = new ClusterState([makeNode('a')]);
+  const add = (serviceId: string, taskId: string) =>
+    cluster.addTask('a', { ...makeRequest({ serviceId }), taskId });
+  add('x', 'x1');
+  add('y', 'y1');
+  add('x', 'x2');
+  schedule(makeTasks(2, { serviceId: 'z' }, 'z'), cluster);
+  add('w', 'w1');
+  const byService = infoOf(cluster, 'a').tasksByService;
+  assert.deepEqual(
+    [...byService],
+    [
+      ['x', 2],
+      ['y', 1],
+      ['z', 2],
+      ['w', 1],
+    ],
+  );
+  cluster.removeTask('x1');
+  cluster.removeTask('x2');
+  add('x', 'x3');
+  assert.deepEqual([...byService.keys()], ['y', 'z', 'w', 'x'], 'a service that left and came back is last');
+  assert.equal(byService.size, 4);
+  assert.equal(byService.get('x'), 1);
+  assert.equal(byService.has('gone'), false);
+  const seen: string[] = [];
+  byService.forEach((count, serviceId) => seen.push(`${serviceId}=${count}`));
+  assert.deepEqual(seen, ['y=1', 'z=2', 'w=1', 'x=1']);
+  assert.deepEqual(new Map(byService), new Map([...byService.entries()]));
+});
+
+test('a removed node keeps the counts it had', () => {
+  const cluster = new ClusterState([makeNode('a'), makeNode('b')]);
+  schedule(makeTasks(4, { serviceId: 'x' }), cluster);
+  const a = infoOf(cluster, 'a');
+  cluster.removeNode('a');
+  assert.deepEqual([...a.tasksByService], [['x', 2]]);
+  assert.equal(a.tasksOf('x'), 2);
+  assert.equal(a.activeTasks, 2);
+  // Its tasks no longer count for the service: a new batch does not see them.
+  cluster.upsertNode(makeNode('c'));
+  const { assignments } = schedule(makeTasks(2, { serviceId: 'x' }, 'n'), cluster);
+  assert.deepEqual([...assignments.values()], ['c', 'c']);
 });

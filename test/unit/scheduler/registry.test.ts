@@ -76,6 +76,27 @@ test('bad plugin modules are refused whole, with the module named', () => {
   assert.equal(registry.strategyNames().filter((name) => name === 'reverse-id').length, 1);
 });
 
+test('binpacking is classic Swarm’s name for binpack', () => {
+  const registry = createDefaultRegistry();
+  assert.equal(registry.requireStrategy('binpacking'), registry.requireStrategy('binpack'));
+  assert.deepEqual(registry.strategyNames(), ['spread', 'binpack', 'random'], 'aliases are not listed');
+  const cluster = () =>
+    new ClusterState(
+      ['a', 'b', 'c'].map((id) => makeNode(id, { resources: { nanoCPUs: 2 * CPU, memoryBytes: 1 } })),
+    );
+  const tasks = makeTasks(5, { reservations: { nanoCPUs: CPU, memoryBytes: 0 } });
+  assert.deepEqual(
+    [...schedule(tasks, cluster(), { strategy: 'binpacking' }).assignments],
+    [...schedule(tasks, cluster(), { strategy: 'binpack' }).assignments],
+  );
+  const clash = { ...registry.requireStrategy('random'), name: 'binpacking' };
+  assert.throws(
+    () => registry.registerStrategy(clash),
+    /scheduler strategy "binpacking" is already registered/,
+  );
+  assert.throws(() => registry.registerStrategyAlias('spread', 'random'), /"spread" is already registered/);
+});
+
 test('an empty registry can be filled by hand', () => {
   const registry = new SchedulerRegistry();
   assert.throws(() => registry.requireStrategy('spread'), /unknown scheduler strategy "spread" \(known: \)/);

@@ -216,3 +216,31 @@ test('unknown strategy or filter names are InvalidArgumentErrors', () => {
     /unknown scheduler filter "nope"/,
   );
 });
+
+test('assignments is a read-only map in placement order', () => {
+  const cluster = new ClusterState(['a', 'b'].map((id) => makeNode(id)));
+  const tasks = [
+    ...makeTasks(2, { serviceId: 'x' }, 'x'),
+    { ...makeTasks(1, { serviceId: 'g' }, 'g')[0]!, nodeId: 'b' },
+    ...makeTasks(1, { serviceId: 'y' }, 'y'),
+  ];
+  const { assignments } = schedule(tasks, cluster);
+  const expected = [
+    ['x0', 'a'],
+    ['x1', 'b'],
+    ['g0', 'b'],
+    ['y0', 'a'],
+  ];
+  assert.deepEqual([...assignments], expected);
+  assert.deepEqual([...assignments.entries()], expected);
+  assert.deepEqual([...assignments.keys()], ['x0', 'x1', 'g0', 'y0']);
+  assert.deepEqual([...assignments.values()], ['a', 'b', 'b', 'a']);
+  assert.equal(assignments.size, 4);
+  assert.equal(assignments.get('g0'), 'b');
+  assert.equal(assignments.has('y0'), true);
+  assert.equal(assignments.get('nope'), undefined);
+  const seen: string[] = [];
+  assignments.forEach((nodeId, taskId) => seen.push(`${taskId}@${nodeId}`));
+  assert.deepEqual(seen, ['x0@a', 'x1@b', 'g0@b', 'y0@a']);
+  assert.deepEqual(new Map(assignments), new Map(expected as Array<[string, string]>));
+});
