@@ -7,6 +7,14 @@ import type { NodeLayout } from './layout';
 
 /** The demo and test image, built from Debian's static busybox: no registry needed. */
 export const WEB_IMAGE = 'shoal/web:latest';
+/** The same root filesystem whose command exits 1 at once: for failed updates and crash loops. */
+export const CRASH_IMAGE = 'shoal/crash:latest';
+
+/** What `up` imports into every node, with the image config each gets. */
+export const SANDBOX_IMAGES: ReadonlyArray<{ image: string; cmd: string }> = [
+  { image: WEB_IMAGE, cmd: 'CMD ["httpd","-f","-p","80","-h","/www"]' },
+  { image: CRASH_IMAGE, cmd: 'CMD ["sh","-c","echo crashing; exit 1"]' },
+];
 
 /*
  * /entry serves its hostname and the variables named in SHOW_ENV (space-separated) on port 80.
@@ -47,7 +55,6 @@ show_env
 
 const CHANGES = [
   'ENTRYPOINT ["/entry"]',
-  'CMD ["httpd","-f","-p","80","-h","/www"]',
   'WORKDIR /www',
   'EXPOSE 80',
   'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -86,10 +93,15 @@ export async function buildWebRootfs(outDir: string): Promise<string> {
 }
 
 /** `POST /images/create?fromSrc=-` with the tar as body: what `docker import --change ...` does. */
-export function importImage(node: NodeLayout, tarFile: string, image = WEB_IMAGE): Promise<void> {
+export function importImage(
+  node: NodeLayout,
+  tarFile: string,
+  image = WEB_IMAGE,
+  cmd = SANDBOX_IMAGES[0]!.cmd,
+): Promise<void> {
   const [repo, tag] = image.split(':') as [string, string];
   const query = new URLSearchParams({ fromSrc: '-', repo, tag });
-  for (const change of CHANGES) query.append('changes', change);
+  for (const change of [...CHANGES, cmd]) query.append('changes', change);
   return new Promise((resolve, reject) => {
     const req = http.request(
       {

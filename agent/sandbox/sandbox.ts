@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { shoalHome } from '../util/home';
 import { isAlive, signal, waitForExit } from '../util/process';
 import { cgroupDirs, daemonPid, nodeProcesses, startDaemon, stopDaemon, waitForDaemon } from './daemon';
-import { buildWebRootfs, importImage } from './images';
+import { buildWebRootfs, importImage, SANDBOX_IMAGES } from './images';
 import { defaultSubnetOctet, layoutFor, MAX_NODES, type NodeLayout, type SandboxLayout } from './layout';
 import { createNetwork, findNetworkLeftovers, removeNetwork, usedSubnetOctets } from './network';
 import { checkPrerequisites } from './prerequisites';
@@ -89,7 +89,9 @@ export async function up(options: UpOptions): Promise<UpResult> {
     log(`${layout.nodes.length} dockerd answering`);
 
     const tar = await tarPromise;
-    await Promise.all(layout.nodes.map((n) => importImage(n, tar)));
+    await Promise.all(
+      layout.nodes.flatMap((n) => SANDBOX_IMAGES.map(({ image, cmd }) => importImage(n, tar, image, cmd))),
+    );
     const imagesDone = Date.now();
     state.phase = 'up';
     writeState(dir, state);

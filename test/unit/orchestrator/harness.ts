@@ -25,7 +25,11 @@ export class Simulation {
     this.unsubscribe = this.store.onChange((c) => {
       if (c.collection === 'tasks' && c.action !== 'delete') this.dispatch((c.object as Task).ID);
       // A node that answers again is relisted, as the real dispatcher does on reconnect.
-      if (c.collection === 'nodes' && c.action === 'update' && (c.object as SwarmNode).Status.State === 'ready') {
+      if (
+        c.collection === 'nodes' &&
+        c.action === 'update' &&
+        (c.object as SwarmNode).Status.State === 'ready'
+      ) {
         for (const t of this.tasks()) if (t.NodeID === c.object.ID) this.dispatch(t.ID);
       }
     });
