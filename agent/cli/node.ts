@@ -2,6 +2,7 @@ import { requestAgent, responseErrorMessage, type AgentResponse } from '../api/c
 import type { SwarmNode } from '../types/swarm';
 import { parseCommandArgs } from './args';
 import { agentTarget } from './target';
+import { runSubcommand } from './subcommands';
 import { UsageError } from './usage';
 
 const HELP = `Usage:
@@ -13,23 +14,8 @@ Options for all: --agent unix:///path | HOST:PORT (default: the agent socket in 
 The stock docker CLI manages nodes too: docker -H unix://$HOME/.shoal/agent.sock node ls | inspect | update | rm
 `;
 
-export async function nodeCommand(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'ls':
-      return list(rest);
-    case 'add':
-      return add(rest);
-    case 'rm':
-      return remove(rest);
-    case undefined:
-    case '--help':
-    case '-h':
-      process.stdout.write(HELP);
-      return sub === undefined ? 2 : 0;
-    default:
-      throw new UsageError(`unknown node command "${sub}"; expected ls, add or rm`);
-  }
+export function nodeCommand(args: string[]): Promise<number> {
+  return runSubcommand('node', HELP, { ls: list, add, rm: remove }, args);
 }
 
 function check(response: AgentResponse, expected: number): unknown {

@@ -1,5 +1,6 @@
 import { parseCommandArgs as parse } from './args';
 import * as sandbox from '../sandbox/sandbox';
+import { runSubcommand } from './subcommands';
 import { UsageError } from './usage';
 
 const HELP = `Usage:
@@ -16,30 +17,26 @@ const HELP = `Usage:
 State lives in $SHOAL_HOME/sandbox.
 `;
 
-export async function sandboxCommand(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'up':
-      return upCommand(rest);
-    case 'status':
-      return statusCommand(rest);
-    case 'down':
-      return downCommand(rest);
-    case 'stop-node':
-    case 'start-node': {
-      const [name] = rest;
-      if (!name) throw new UsageError(`usage: shoal sandbox ${sub} <node name>`);
-      await (sub === 'stop-node' ? sandbox.stopNode(name) : sandbox.startNode(name));
-      return 0;
-    }
-    case undefined:
-    case '--help':
-    case '-h':
-      process.stdout.write(HELP);
-      return sub === undefined ? 2 : 0;
-    default:
-      throw new UsageError(`unknown sandbox command "${sub}"; expected up, status or down`);
-  }
+export function sandboxCommand(args: string[]): Promise<number> {
+  return runSubcommand(
+    'sandbox',
+    HELP,
+    {
+      up: upCommand,
+      status: statusCommand,
+      down: downCommand,
+      'stop-node': (rest) => nodeCommand('stop-node', rest),
+      'start-node': (rest) => nodeCommand('start-node', rest),
+    },
+    args,
+  );
+}
+
+async function nodeCommand(sub: 'stop-node' | 'start-node', args: string[]): Promise<number> {
+  const [name] = args;
+  if (!name) throw new UsageError(`usage: shoal sandbox ${sub} <node name>`);
+  await (sub === 'stop-node' ? sandbox.stopNode(name) : sandbox.startNode(name));
+  return 0;
 }
 
 async function upCommand(args: string[]): Promise<number> {
