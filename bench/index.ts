@@ -2,6 +2,8 @@
 const modules: Array<() => Promise<{ run: () => Promise<void> }>> = [
   () => import('./store'),
   () => import('./scheduler'),
+  () => import('./extension-trees'),
+  () => import('./convergence'),
 ];
 
 async function main(): Promise<void> {
