@@ -13,6 +13,12 @@ import type { Store } from './store/store';
 import { InvalidArgumentError, UnavailableError } from './util/errors';
 import type { Logger } from './util/log';
 
+const FOREIGN_REASONS: Record<string, string> = {
+  'other-cluster': 'belongs to another cluster',
+  'unknown-task': 'matches no task of this cluster',
+  'other-node': 'belongs to a task assigned to another node',
+};
+
 export interface AgentOptions {
   home: string;
   config: AgentConfig;
@@ -86,7 +92,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     dispatcher.onForeignContainer((c) =>
       log.warn(
         `container ${c.containerId.slice(0, 12)} (${c.name}) on node ${c.nodeId} carries Shoal labels but ` +
-          `${c.reason === 'other-cluster' ? 'belongs to another cluster' : 'matches no task of this cluster'}: left alone`,
+          `${FOREIGN_REASONS[c.reason]}: left alone`,
       ),
     );
     orchestrator.start();

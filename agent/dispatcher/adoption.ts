@@ -29,12 +29,22 @@ export interface RelistInput {
   tasks: ReadonlyMap<string, Task>;
   /** Tasks whose records this agent deleted lately: their containers were being removed, they are not foreign. */
   recentlyDeleted: ReadonlySet<string>;
+  /**
+   * The cluster's node IDs. When given, a container of a known task assigned to a node no longer among them is a
+   * leftover of that removed node (an engine removed with `node rm --force` and added again gets a new ID).
+   */
+  knownNodes?: ReadonlySet<string>;
 }
 
 export interface RelistPlan {
   /** Tasks to run through the state machine now, with what the listing found out about them. */
   attend: Map<string, TaskHints>;
   foreign: ForeignContainer[];
+  /**
+   * Containers of our tasks whose node left the cluster: the task was orphaned and nothing else will ever stop
+   * them, so they are stopped and removed (the task record stays as history).
+   */
+  leftovers: TaskContainer[];
 }
 
 /**
@@ -43,11 +53,15 @@ export interface RelistPlan {
  * it must not touch. Tasks whose recorded container is gone are looked at too.
  */
 export function planRelist(input: RelistInput): RelistPlan {
-  const plan: RelistPlan = { attend: new Map(), foreign: [] };
+  const plan: RelistPlan = { attend: new Map(), foreign: [], leftovers: [] };
   const byTask = new Map<string, TaskContainer[]>();
   for (const container of input.containers) {
     const reason = foreignReason(container, input);
     if (reason === 'skip') continue;
+    if (reason === 'removed-node') {
+      plan.leftovers.push(container);
+      continue;
+    }
     if (reason !== undefined) {
       plan.foreign.push({
         nodeId: input.nodeId,
@@ -74,11 +88,17 @@ export function planRelist(input: RelistInput): RelistPlan {
   return plan;
 }
 
-function foreignReason(container: TaskContainer, input: RelistInput): ForeignReason | 'skip' | undefined {
+function foreignReason(
+  container: TaskContainer,
+  input: RelistInput,
+): ForeignReason | 'skip' | 'removed-node' | undefined {
   if (container.foreign) return 'other-cluster';
   const task = input.tasks.get(container.labels.taskId);
   if (!task) return input.recentlyDeleted.has(container.labels.taskId) ? 'skip' : 'unknown-task';
-  if (task.NodeID !== input.nodeId) return 'other-node';
+  if (task.NodeID !== input.nodeId) {
+    const nodeLeft = task.NodeID !== undefined && input.knownNodes && !input.knownNodes.has(task.NodeID);
+    return nodeLeft && container.labels.nodeId === task.NodeID ? 'removed-node' : 'other-node';
+  }
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { EngineEvent, NodeManager } from '../cluster/types';
-import { listTaskContainers } from '../executor';
+import { listTaskContainers, remove, stop, stopTimeoutSeconds, type TaskContainer } from '../executor';
 import type { Collection, Store, StoreChange } from '../store/store';
 import type { ClusterNetwork, Service, SwarmNode, Task } from '../types/swarm';
 import { planRelist, type ForeignContainer } from './adoption';
@@ -185,6 +185,7 @@ class TaskDispatcher implements Dispatcher {
       containers,
       tasks,
       recentlyDeleted: new Set(this.recentlyDeleted.keys()),
+      knownNodes: new Set(this.nodeRecords.list().map((n) => n.ID)),
     });
     const listed = new Set(containers.map((c) => c.containerId));
     for (const [containerId, onNode] of this.reported) {
@@ -192,6 +193,25 @@ class TaskDispatcher implements Dispatcher {
     }
     for (const report of plan.foreign) this.reportForeign(report);
     for (const [taskId, hints] of plan.attend) this.hint(taskId, nodeId, hints);
+    await Promise.all(plan.leftovers.map((c) => this.removeLeftover(nodeId, c)));
+  }
+
+  /** A container of a task whose node left the cluster, found on an engine that is (again) a cluster node. */
+  private async removeLeftover(nodeId: string, container: TaskContainer): Promise<void> {
+    const task = this.tasks.get(container.labels.taskId);
+    const grace = stopTimeoutSeconds(task?.Spec.ContainerSpec?.StopGracePeriod);
+    try {
+      const engine = this.nodes.engine(nodeId);
+      await stop(engine, container.containerId, grace);
+      await remove(engine, container.containerId);
+      this.log(
+        `node ${nodeId}: removed container ${container.containerId.slice(0, 12)} (${container.name}) left by ` +
+          `task ${container.labels.taskId} of removed node ${container.labels.nodeId}`,
+      );
+    } catch (error) {
+      // The next relist tries again.
+      this.log(`node ${nodeId}: removing leftover ${container.containerId.slice(0, 12)}: ${String(error)}`);
+    }
   }
 
   private onStoreChange(change: StoreChange): void {

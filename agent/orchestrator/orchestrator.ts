@@ -9,7 +9,7 @@ import { RestartSupervisor } from './restart-supervisor';
 import { groupSlots, type Slot } from './slots';
 import { modeName } from './spec/defaults';
 import { isTerminal } from './task-model';
-import { Updater } from './updater';
+import { startWhenOldStopped, Updater } from './updater';
 import { Writes } from './writes';
 
 /** Finished tasks kept per slot for `docker service ps` (swarmkit's TaskHistoryRetentionLimit). */
@@ -155,10 +155,18 @@ export class Orchestrator {
     writes.apply(store, log);
   }
 
-  /** Restart replacements wait (desired `ready`) until their StartAfter; then they may run. */
+  /**
+   * Replacements wait (desired `ready`) until their StartAfter (restart delay) or until the task they replace
+   * stopped (stop-first update); then they may run.
+   */
   private startDelayedTasks(ctx: ReconcileContext, tasks: Task[]): void {
     for (const task of tasks) {
-      if (task.DesiredState !== 'ready' || task.StartAfterStopOf || !task.StartAfter) continue;
+      if (task.DesiredState !== 'ready') continue;
+      if (task.StartAfterStopOf) {
+        startWhenOldStopped(ctx, task, tasks);
+        continue;
+      }
+      if (!task.StartAfter) continue;
       const at = Date.parse(task.StartAfter);
       if (ctx.now >= at) ctx.writes.setDesired(task, 'running', { StartAfter: undefined });
       else ctx.wakeAt(at);

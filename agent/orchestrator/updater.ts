@@ -148,10 +148,8 @@ export class Updater {
     const stale = live.filter((t) => isDirty(t, ctx.service));
     if (fresh.length === 0) return false;
     const running = fresh.find((t) => t.Status.State === 'running');
-    if (!running) {
-      this.startWhenOldStopped(ctx, fresh, slot);
-      return true;
-    }
+    // Not running yet (a stop-first replacement is released by the orchestrator once the old task stopped).
+    if (!running) return true;
     for (const old of stale) ctx.writes.setDesired(old, 'shutdown');
     // Keep only one new task per slot (a restarted agent may find two).
     for (const extra of fresh) if (extra.ID !== running.ID) ctx.writes.setDesired(extra, 'shutdown');
@@ -163,26 +161,6 @@ export class Updater {
       progress.lastFinishedAt = ctx.now;
     }
     return false;
-  }
-
-  /** Stop-first: the replacement waits (desired `ready`) until the old task stopped, its node is gone, or a minute passed. */
-  private startWhenOldStopped(ctx: ReconcileContext, fresh: Task[], slot: Slot): void {
-    for (const task of fresh) {
-      if (task.DesiredState !== 'ready' || !task.StartAfterStopOf) continue;
-      const old = slot.tasks.find((t) => t.ID === task.StartAfterStopOf);
-      const oldNode = old?.NodeID ? ctx.nodes.get(old.NodeID) : undefined;
-      const oldGone =
-        !old ||
-        isTerminal(old.Status.State) ||
-        neverStarted(old) ||
-        (old.NodeID !== undefined && (!oldNode || oldNode.Status.State === 'down'));
-      const waitedMs = ctx.now - Date.parse(task.CreatedAt);
-      if (oldGone || waitedMs >= OLD_TASK_TIMEOUT_MS) {
-        ctx.writes.setDesired(task, 'running', { StartAfterStopOf: undefined });
-      } else {
-        ctx.wakeAt(Date.parse(task.CreatedAt) + OLD_TASK_TIMEOUT_MS);
-      }
-    }
   }
 
   private startSlot(ctx: ReconcileContext, slot: Slot, order: 'stop-first' | 'start-first'): void {
@@ -236,6 +214,28 @@ export class Updater {
     ctx.writes.updateService(service, next);
   }
 }
+/**
+ * Stop-first: a replacement waits (desired `ready`, StartAfterStopOf) until the old task stopped, its node is gone,
+ * or a minute passed; then it may run. Like swarmkit's DelayStart this does not depend on the update going on: a
+ * paused, rolled back or superseded update still lets an already created replacement start.
+ */
+export function startWhenOldStopped(ctx: ReconcileContext, task: Task, tasks: readonly Task[]): void {
+  if (task.DesiredState !== 'ready' || !task.StartAfterStopOf) return;
+  const old = tasks.find((t) => t.ID === task.StartAfterStopOf);
+  const oldNode = old?.NodeID ? ctx.nodes.get(old.NodeID) : undefined;
+  const oldGone =
+    !old ||
+    isTerminal(old.Status.State) ||
+    neverStarted(old) ||
+    (old.NodeID !== undefined && (!oldNode || oldNode.Status.State === 'down'));
+  const waitedMs = ctx.now - Date.parse(task.CreatedAt);
+  if (oldGone || waitedMs >= OLD_TASK_TIMEOUT_MS) {
+    ctx.writes.setDesired(task, 'running', { StartAfterStopOf: undefined });
+  } else {
+    ctx.wakeAt(Date.parse(task.CreatedAt) + OLD_TASK_TIMEOUT_MS);
+  }
+}
+
 /** A task told to stop before its container was started has nothing to wait for. */
 function neverStarted(task: Task): boolean {
   const stopping = task.DesiredState === 'shutdown' || task.DesiredState === 'remove';

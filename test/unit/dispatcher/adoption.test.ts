@@ -73,7 +73,28 @@ test('containers of unknown tasks, other clusters or other nodes are reported an
 
 test('the container of a task this agent just deleted is neither foreign nor attended', () => {
   const result = plan([container('c1', 'gone-task')], [], ['gone-task']);
-  assert.deepEqual(result, { attend: new Map(), foreign: [] });
+  assert.deepEqual(result, { attend: new Map(), foreign: [], leftovers: [] });
+});
+
+test('a container of a task whose node left the cluster is a leftover to remove, not foreign', () => {
+  const orphaned = storedTask('t2', { ...withState('orphaned', 'c3'), NodeID: 'old-node3' });
+  const elsewhere = storedTask('t3', { NodeID: 'node2' });
+  const result = planRelist({
+    nodeId: 'node1',
+    containers: [container('c3', 't2', {}, { nodeId: 'old-node3' }), container('c4', 't3')],
+    tasks: new Map([orphaned, elsewhere].map((t) => [t.ID, t])),
+    recentlyDeleted: new Set(),
+    knownNodes: new Set(['node1', 'node2']),
+  });
+  assert.deepEqual(
+    result.leftovers.map((c) => c.containerId),
+    ['c3'],
+  );
+  assert.deepEqual(
+    result.foreign.map((f) => [f.containerId, f.reason]),
+    [['c4', 'other-node']],
+  );
+  assert.equal(result.attend.size, 0);
 });
 
 test('isSettled: what needs work and what does not', () => {
