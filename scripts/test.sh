@@ -14,3 +14,5 @@ step unit tests
 node scripts/run-tests.mjs unit
 step integration tests
 node scripts/run-tests.mjs integration
+step vscode tests
+bash scripts/test-vscode.sh
