@@ -11,7 +11,7 @@
 // SHOAL_VSCODE_VERBOSE=1 also prints code-server's log and the browser console.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { format } from 'node:util';
+import { format, stripVTControlCharacters } from 'node:util';
 import { launchBrowser, startCodeServer, type Browser, type CodeServer } from './code-server';
 
 interface Args {
@@ -92,6 +92,8 @@ class Output {
       this.passing = true;
       this.held = [];
     }
+    // Some of mocha's symbols come coloured whatever its `color` option says (e.g. with CI=true).
+    if (!process[stream].isTTY) text = stripVTControlCharacters(text);
     if (this.passing) process[stream].write(`${text}\n`);
     else this.held.push([stream, text]);
   }
