@@ -67,14 +67,7 @@ export class ClusterModel {
 
   /** Replaces everything with a connection's initial fetch; from now on only that generation's events count. */
   reset(snapshot: Snapshot, generation: number): void {
-    this.nodes.clear();
-    this.services.clear();
-    this.tasks.clear();
-    this.networks.clear();
-    this.tasksByService.clear();
-    this.tasksByNode.clear();
-    this.tombstones.clear();
-    this.currentGeneration = generation;
+    this.forget(generation);
     this.highestIndex = snapshot.index;
     for (const node of snapshot.nodes) this.nodes.set(node.ID, node);
     for (const service of snapshot.services) this.services.set(service.ID, service);
@@ -90,8 +83,7 @@ export class ClusterModel {
     this.onDidResetEmitter.fire();
   }
 
-  /** Forgets everything (disconnected); a later snapshot needs a newer generation. */
-  clear(generation = this.currentGeneration + 1): void {
+  private forget(generation: number): void {
     this.nodes.clear();
     this.services.clear();
     this.tasks.clear();
@@ -100,6 +92,11 @@ export class ClusterModel {
     this.tasksByNode.clear();
     this.tombstones.clear();
     this.currentGeneration = generation;
+  }
+
+  /** Forgets everything (disconnected); a later snapshot needs a newer generation. */
+  clear(generation = this.currentGeneration + 1): void {
+    this.forget(generation);
     this.loaded = false;
     this.onDidResetEmitter.fire();
   }
