@@ -4,9 +4,17 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** A temporary directory for sockets, short enough for sun_path. */
+const made: string[] = [];
+// Each test file runs in its own process: its temporary directories go when it exits.
+process.on('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary directory for sockets, short enough for sun_path; removed when the test process exits. */
 export function tempDir(prefix = 'shoal-cl-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** A unix socket that accepts connections and never answers: the "hung engine". Counts open connections. */
