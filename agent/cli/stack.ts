@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { requestAgent, responseErrorMessage, type AgentResponse, type AgentTarget } from '../api/client';
-import { readStackFiles } from './stack-files';
+import { readStackFiles } from '../compose/client-files';
 import type {
   StackDeployResult,
   StackErrorBody,
@@ -54,7 +54,7 @@ const FILE_OPTIONS = {
 async function deploy(args: string[]): Promise<number> {
   const parsed = parseCommandArgs(args, FILE_OPTIONS);
   if (parsed.values.help) return help();
-  const { target, name, request } = stackRequest(parsed.values, parsed.positionals, 'deploy');
+  const { target, name, request } = await stackRequest(parsed.values, parsed.positionals, 'deploy');
   const response = await requestAgent(
     target,
     'POST',
@@ -74,7 +74,7 @@ async function deploy(args: string[]): Promise<number> {
 async function diff(args: string[]): Promise<number> {
   const parsed = parseCommandArgs(args, { ...FILE_OPTIONS, json: { type: 'boolean' } });
   if (parsed.values.help) return help();
-  const { target, name, request } = stackRequest(parsed.values, parsed.positionals, 'diff');
+  const { target, name, request } = await stackRequest(parsed.values, parsed.positionals, 'diff');
   const response = await requestAgent(
     target,
     'POST',
@@ -147,11 +147,11 @@ async function remove(args: string[]): Promise<number> {
 }
 
 /** The request for deploy and diff: exactly one compose file, read with what it refers to, and the environment. */
-function stackRequest(
+async function stackRequest(
   values: { 'compose-file'?: string[] | undefined; prune?: boolean | undefined; agent?: string | undefined },
   positionals: string[],
   command: string,
-): { target: AgentTarget; name: string; request: StackRequest } {
+): Promise<{ target: AgentTarget; name: string; request: StackRequest }> {
   const usage = `usage: shoal stack ${command} -c FILE [--prune] STACK`;
   const files = values['compose-file'] ?? [];
   if (files.length === 0) throw new UsageError(`${usage}: a compose file (-c FILE) is required`);
@@ -164,7 +164,7 @@ function stackRequest(
   return {
     target: targetOf(values.agent),
     name,
-    request: { files: readStackFiles(path.resolve(files[0]!)), env, prune: values.prune === true },
+    request: { files: await readStackFiles(path.resolve(files[0]!)), env, prune: values.prune === true },
   };
 }
 

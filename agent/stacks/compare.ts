@@ -15,11 +15,23 @@ import type { FieldChange } from './types';
  * absent default 1.
  */
 export function comparableSpec(spec: ServiceSpec): Record<string, unknown> {
-  const json = JSON.parse(JSON.stringify(normalizedSpec(spec))) as unknown;
-  const unset = withoutUnset(json, false) ?? {};
+  const json = JSON.parse(JSON.stringify(normalizedSpec(spec))) as ServiceSpec;
+  const unset = withoutUnset(withPortDefaults(json), false) ?? {};
   const defaulted = withDefaults(unset as ServiceSpec);
   const comparable = withoutUnset(defaulted, true);
   return isPlainObject(comparable) ? comparable : {};
+}
+
+/** A port's protocol is tcp and its mode ingress unless set (the docker CLI leaves `Protocol` out for tcp). */
+function withPortDefaults(spec: ServiceSpec): ServiceSpec {
+  const ports = spec.EndpointSpec?.Ports;
+  if (!ports) return spec;
+  const defaulted = ports.map((p) => ({
+    ...p,
+    Protocol: p.Protocol || 'tcp',
+    PublishMode: p.PublishMode || 'ingress',
+  }));
+  return { ...spec, EndpointSpec: { ...spec.EndpointSpec, Ports: defaulted } };
 }
 
 /** The fields that differ, as dotted paths to leaves of the spec; lists are compared, and reported, whole. */

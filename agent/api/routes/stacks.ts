@@ -1,3 +1,4 @@
+import { loadStack, validateStackName } from '../../compose';
 import type { ComposeDiagnostic, ComposeLoadResult, ConvertedStack, StackFiles } from '../../compose/types';
 import type { SpecPolicy } from '../../orchestrator/spec/validate';
 import { validateConstraints } from '../../scheduler';
@@ -8,7 +9,7 @@ import { planStack } from '../../stacks/plan';
 import { removeStack } from '../../stacks/remove';
 import { parseStackRequest } from '../../stacks/request';
 import type { StackErrorBody } from '../../stacks/types';
-import { ShoalError } from '../../util/errors';
+import { InvalidArgumentError, ShoalError } from '../../util/errors';
 import type { RouteContext } from '../context';
 import { pathParam, type ApiRequest, type ApiResponse, type Route } from '../dispatcher';
 
@@ -19,11 +20,19 @@ export interface StackLoader {
   validateName(name: string): void;
 }
 
+export const composeLoader: StackLoader = {
+  load: loadStack,
+  validateName(name) {
+    const problem = validateStackName(name);
+    if (problem !== undefined) throw new InvalidArgumentError(problem);
+  },
+};
+
 /**
  * Shoal's stack routes (agent/stacks/types.ts): plan, deploy, list, services, tasks, remove. The agent loads
  * and converts the compose file, so a stack means the same from the CLI, the extension and any other client.
  */
-export function stackRoutes({ store }: RouteContext, loader: StackLoader): Route[] {
+export function stackRoutes({ store }: RouteContext, loader: StackLoader = composeLoader): Route[] {
   const policy: SpecPolicy = { validateConstraints };
   const stackName = (request: ApiRequest) => {
     const name = pathParam(request, 'name');

@@ -4,8 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { requestAgent } from '../../../agent/api/client';
 import { createNetwork } from '../../../agent/api/swarm/networks';
 import { isDirty } from '../../../agent/orchestrator/task-model';
+import type { StackPlan } from '../../../agent/stacks/types';
 import type { ClusterNetwork, Service, Task } from '../../../agent/types/swarm';
 import { startTestAgent, type TestAgent } from '../api/harness';
 import { seedTask } from '../api/swarm-fixtures';
@@ -187,6 +189,38 @@ test(
     const missing = await docker('stack', 'deploy', '--resolve-image', 'never', '-c', external, 'ext');
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /network "gone" is declared as external, but could not be found/);
+  },
+);
+
+test(
+  'a stack docker deployed, planned by Shoal from the same file: nothing to change',
+  { skip },
+  async () => {
+    const file = path.join(__dirname, '../../fixtures/stacks/rich.yml');
+    await ok('stack', 'deploy', '--resolve-image', 'never', '-c', file, 'rich');
+    const content = fs.readFileSync(file, 'utf8');
+    const response = await requestAgent({ socketPath: agent.socketPath }, 'POST', '/shoal/stacks/rich/plan', {
+      files: { compose: { path: file, content } },
+    });
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const plan = response.body as StackPlan;
+    assert.deepEqual(
+      plan.services.map((s) => [s.name, s.action, s.changes]),
+      [
+        ['rich_web', 'unchanged', undefined],
+        ['rich_api', 'unchanged', undefined],
+        ['rich_job', 'unchanged', undefined],
+      ],
+    );
+    assert.deepEqual(
+      plan.networks.map((n) => [n.name, n.action]),
+      [
+        ['rich_front', 'exists'],
+        ['shared', 'external'],
+        ['rich_default', 'exists'],
+      ],
+    );
+    await ok('stack', 'rm', 'rich');
   },
 );
 

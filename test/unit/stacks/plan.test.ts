@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
+import { loadStack } from '../../../agent/compose';
 import { createService, updateService } from '../../../agent/api/swarm/service-mutations';
 import { createNetwork } from '../../../agent/api/swarm/networks';
 import { deployStack } from '../../../agent/stacks/deploy';
@@ -131,6 +134,25 @@ test('specs compare as the routes store them: zero values, defaults and Docker s
   assert.deepEqual(planStack(store, converted('app', [allAtOnce])).services[0]?.changes, [
     { path: 'UpdateConfig.Parallelism', before: 1 },
   ]);
+});
+
+test('a rich compose file, loaded and deployed, then planned again: nothing to change', () => {
+  const file = path.join(__dirname, '../../fixtures/stacks/rich.yml');
+  const files = { compose: { path: file, content: fs.readFileSync(file, 'utf8') } };
+  const store = new MemoryStore();
+  createNetwork(store, { Name: 'shared', Driver: 'overlay' });
+  const loaded = loadStack('rich', files, {});
+  assert.ok(loaded.stack, JSON.stringify(loaded.diagnostics));
+  deployStack(store, loaded.stack, policy);
+  const again = loadStack('rich', files, {}).stack!;
+  assert.deepEqual(
+    planStack(store, again).services.map((s) => [s.name, s.action]),
+    [
+      ['rich_web', 'unchanged'],
+      ['rich_api', 'unchanged'],
+      ['rich_job', 'unchanged'],
+    ],
+  );
 });
 
 test('a mode with no replica count is 1 replica, as stored', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { requestAgent } from '../../../agent/api/client';
 import type { RouteContext } from '../../../agent/api/context';
 import { Dispatcher } from '../../../agent/api/dispatcher';
 import { stackRoutes, type StackLoader } from '../../../agent/api/routes/stacks';
@@ -9,6 +10,7 @@ import { MemoryStore } from '../../../agent/store/memory';
 import type { Service, Task } from '../../../agent/types/swarm';
 import { InvalidArgumentError } from '../../../agent/util/errors';
 import { FakeNodeManager } from '../api/fake-node-manager';
+import { startTestAgent } from '../api/harness';
 import { seedTask } from '../api/swarm-fixtures';
 import { converted, stackService } from './fixtures';
 
@@ -168,4 +170,30 @@ test('ls, services, tasks and rm; 404 for a stack with nothing in it', async () 
     body: { services: ['app_web', 'app_api'], networks: ['app_default'] },
   });
   assert.deepEqual((await call('GET', '/shoal/stacks')).body, []);
+});
+
+test('with the compose loader, over HTTP: a broken file is a 400 naming the place; a bad name too', async () => {
+  const agent = await startTestAgent();
+  try {
+    const target = { socketPath: agent.socketPath };
+    const content = 'services:\n  web:\n    image: shoal/web:latest\n    deploy:\n      replicas: two\n';
+    const broken = await requestAgent(target, 'POST', '/v1.41/shoal/stacks/app/deploy', {
+      files: { compose: { path: '/src/stack.yml', content } },
+    });
+    assert.equal(broken.status, 400);
+    const body = broken.body as StackErrorBody;
+    assert.match(body.message, /^\/src\/stack\.yml:5:17: /);
+    assert.equal(body.diagnostics[0]?.keyPath, 'services.web.deploy.replicas');
+    assert.deepEqual(agent.store.collection('services').list(), []);
+
+    const badName = await requestAgent(target, 'POST', '/shoal/stacks/My%20App/plan', {
+      files: { compose: { path: '/src/stack.yml', content } },
+    });
+    assert.equal(badName.status, 400);
+    assert.match((badName.body as StackErrorBody).message, /invalid stack name "My App"/);
+    const list = await requestAgent(target, 'GET', '/shoal/stacks/My%20App/services');
+    assert.equal(list.status, 400);
+  } finally {
+    await agent.close();
+  }
 });
