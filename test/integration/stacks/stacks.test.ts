@@ -77,6 +77,24 @@ async function runningTasks(counts: Record<string, number>): Promise<Map<string,
   return tasks;
 }
 
+/** The node copies of a removed stack network go too, once the last task on each node is removed. */
+async function networkGoneFromEngines(name: string): Promise<void> {
+  const copies = async () => {
+    const found: string[] = [];
+    for (const e of h.engines) {
+      const ids = (await docker(e.endpoint, ['network', 'ls', '-q', '--filter', `name=^${name}$`])).trim();
+      if (ids) found.push(`${e.name}: ${ids}`);
+    }
+    return found;
+  };
+  await waitFor(
+    `${name} gone from the engines`,
+    async () => (await copies()).length === 0,
+    20_000,
+    async () => (await copies()).join('\n'),
+  );
+}
+
 const containerIds = (tasks: TaskView[]) => tasks.map((t) => t.Status.ContainerStatus?.ContainerID).sort();
 const taskIds = (tasks: TaskView[]) => tasks.map((t) => t.ID).sort();
 
@@ -219,17 +237,7 @@ test('--prune removes the services dropped from the file; rm removes the stack a
   assert.match(removed, /Removing network app_default/);
   await waitFor('app containers gone', async () => (await h.allEngineContainers()).length === 0, 30_000);
   assert.equal((await h.cli(['network', 'ls', '--filter', 'name=app_', '-q'])).trim(), '');
-  await waitFor(
-    'app_default gone from the engines',
-    async () => {
-      for (const e of h.engines) {
-        if ((await docker(e.endpoint, ['network', 'ls', '-q', '--filter', 'name=app_default'])).trim())
-          return false;
-      }
-      return true;
-    },
-    20_000,
-  );
+  await networkGoneFromEngines('app_default');
   const none = await shoal(['stack', 'services', 'app'], agentEnv());
   assert.equal(none.code, 1);
   assert.match(none.stderr, /nothing found in stack: app/);
@@ -275,5 +283,10 @@ networks:
   assert.match(removed, /Removing service dock_back/);
   assert.match(removed, /Removing network dock_inner/);
   await waitFor('dock containers gone', async () => (await h.allEngineContainers()).length === 0, 30_000);
+  await networkGoneFromEngines('dock_inner');
   assert.equal((await h.cli(['stack', 'ls'])).trim(), 'NAME      SERVICES');
+
+  // Deployed again after rm: new networks of the same names, on engines that no longer have the old ones.
+  await h.cli(['stack', 'deploy', '--resolve-image', 'never', '-c', file, 'dock']);
+  await runningTasks({ dock_front: 2, dock_back: 1 });
 });
