@@ -9,6 +9,7 @@ import type {
   StackRequest,
   StackSummary,
 } from '../stacks/types';
+import type { StackFiles } from '../compose/types';
 import type { Service, SwarmNode, Task } from '../types/swarm';
 import { parseCommandArgs } from './args';
 import {
@@ -164,8 +165,18 @@ async function stackRequest(
   return {
     target: targetOf(values.agent),
     name,
-    request: { files: await readStackFiles(path.resolve(files[0]!)), env, prune: values.prune === true },
+    request: { files: await readFiles(path.resolve(files[0]!)), env, prune: values.prune === true },
   };
+}
+
+async function readFiles(composePath: string): Promise<StackFiles> {
+  try {
+    return await readStackFiles(composePath);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+    throw new Error(`cannot read ${e.path ?? composePath}: ${why}`, { cause: error });
+  }
 }
 
 function onlyStack(
