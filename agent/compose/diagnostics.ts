@@ -8,8 +8,8 @@ export interface FileLocator {
 }
 
 /**
- * Collects the diagnostics of one load. Errors at a span that already has an error are dropped, so a value
- * that failed interpolation does not also fail validation at the same place.
+ * Collects the diagnostics of one load. The same message at the same place is kept once (a YAML anchor
+ * used by several services is checked once per use).
  */
 export class Diagnostics {
   private readonly items: Array<{ diagnostic: ComposeDiagnostic; order: number; fileRank: number }> = [];
@@ -41,7 +41,7 @@ export class Diagnostics {
         d.endLine === diagnostic.endLine &&
         d.endColumn === diagnostic.endColumn &&
         d.severity === severity &&
-        (severity === 'error' || d.message === message),
+        d.message === message,
     );
     if (duplicate) return;
     this.rankFile(file.path);
@@ -95,6 +95,11 @@ export class ComposeReporter {
 
   errorAtSpan(span: Span, message: string, keyPath = ''): void {
     this.diagnostics.add(this.file, 'error', message, span, keyPath);
+  }
+
+  /** Whether an error was reported at exactly `path`. */
+  hasErrorAt(path: Path): boolean {
+    return this.errorPaths.some((errorPath) => errorPath.length === path.length && isPrefix(path, errorPath));
   }
 
   /** Whether an error was reported at `path` or below it. */

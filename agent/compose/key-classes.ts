@@ -36,8 +36,7 @@ const DEPRECATED: Record<string, string> = {
 
 /** docker/cli `ForbiddenProperties`: errors, each with what to write instead. */
 const FORBIDDEN: Record<string, string> = {
-  extends:
-    'extends is not supported: share settings with YAML anchors and merge keys (<<: *defaults) instead',
+  extends: 'share settings with YAML anchors and merge keys (<<: *defaults) instead',
   volume_driver:
     'define the volume under the top-level volumes key and set its driver there, then list it in the service',
   volumes_from:

@@ -90,8 +90,9 @@ export function parseYaml(text: string): ParsedYaml {
 
 function yamlErrorMessage(code: string, message: string, text: string, pos: [number, number]): string {
   if (code === 'DUPLICATE_KEY') {
-    const key = text.slice(pos[0], pos[1]).trim() || 'key';
-    return `duplicate key ${JSON.stringify(key)}: keys in a YAML mapping must be unique`;
+    const key = /^\s*(?:"([^"]*)"|'([^']*)'|([^:\n]*?))\s*:/.exec(text.slice(pos[0]));
+    const name = key ? (key[1] ?? key[2] ?? key[3] ?? '') : '';
+    return `duplicate key${name ? ` ${JSON.stringify(name)}` : ''}: keys in a YAML mapping must be unique`;
   }
   if (code === 'MULTIPLE_DOCS')
     return 'YAML: a compose file holds one document (found a second one after ---)';

@@ -3,7 +3,7 @@ import { validateConstraints } from '../scheduler';
 import type { ServiceSpec } from '../types/swarm';
 import { ShoalError } from '../util/errors';
 import type { Origins } from './convert/context';
-import { getField, locateField, removeField } from './convert/spec-fields';
+import { getField, locateField, refusalMessage, removeField } from './convert/spec-fields';
 import type { ComposeReporter } from './diagnostics';
 import { formatPath, type Path } from './positions';
 
@@ -32,11 +32,14 @@ export function checkServiceSpec(
       if (!(error instanceof ShoalError)) throw error;
       const located = locateField(error.message, origins);
       const at = located?.composePath ?? servicePath;
-      reporter.error(
-        at,
-        `${formatPath(at)}: refused by Shoal: ${error.message}`,
-        at.length <= 2 ? 'key' : 'value',
-      );
+      // A value that already has an error (a failed interpolation, say) is refused as a consequence.
+      if (!located || !reporter.hasErrorsUnder(at)) {
+        reporter.error(
+          at,
+          refusalMessage(at, error.message, located, origins),
+          at.length <= 2 ? 'key' : 'value',
+        );
+      }
       if (!located || !removeSpecField(copy, located.known, origins)) return;
     }
   }

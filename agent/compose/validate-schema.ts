@@ -73,6 +73,8 @@ function reportError(error: ErrorObject, data: unknown, reporter: ComposeReporte
   // The inner errors of `propertyNames`: the propertyNames error itself says it better.
   if (error.propertyName !== undefined) return;
   const path = toPath(error.instancePath, data);
+  // A value whose interpolation failed has been reported already.
+  if (reporter.hasErrorAt(path)) return;
   const where = formatPath(path);
   const params = error.params as Record<string, unknown>;
   const parent = (error.parentSchema ?? {}) as Record<string, unknown>;

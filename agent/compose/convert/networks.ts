@@ -15,7 +15,7 @@ import {
   type Dict,
 } from './context';
 import { mappingOf } from './environment';
-import { locateField } from './spec-fields';
+import { locateField, refusalMessage, removeField } from './spec-fields';
 
 export const DEFAULT_NETWORK = 'default';
 
@@ -242,16 +242,32 @@ export function stackNetworks(
   return networks;
 }
 
+/** Runs the network through the agent's parser, leaving out each refused field to find the next one. */
 function checkAgainstAgent(declaration: NetworkDeclaration, ctx: ConvertContext): void {
   const path = declaration.path ?? ['services'];
-  try {
-    parseNetworkCreate(structuredClone(declaration.spec));
-  } catch (error) {
-    const message = (error as Error).message;
-    const named = /network name|pre-defined/.test(message) ? declaration.origins.get('Name') : undefined;
-    const located = named ? undefined : locateField(message, declaration.origins);
-    const at = named ?? located?.composePath ?? path;
-    ctx.reporter.error(at, `${where(at)}: refused by Shoal: ${message}`, named ? 'key' : 'value');
+  const spec = structuredClone(declaration.spec);
+  for (let round = 0; round < 16; round++) {
+    try {
+      parseNetworkCreate(structuredClone(spec));
+      return;
+    } catch (error) {
+      const message = (error as Error).message;
+      // The agent's network messages name some fields in words: map those by topic.
+      const topic = /network name|pre-defined/.test(message)
+        ? 'Name'
+        : /^network driver/.test(message)
+          ? 'Driver'
+          : undefined;
+      const located = topic ? undefined : locateField(message, declaration.origins);
+      const field = topic ?? located?.known;
+      const at = (topic && declaration.origins.get(topic)) || located?.composePath || path;
+      ctx.reporter.error(
+        at,
+        refusalMessage(at, message, located, declaration.origins),
+        at.length <= 2 ? 'key' : 'value',
+      );
+      if (!field || field === 'Name' || !removeField(spec, field)) return;
+    }
   }
 }
 
@@ -263,14 +279,22 @@ function warnAboutNameResolution(
   const shared = [...declarations.values()].filter((d) => (usedBy.get(d.key) ?? []).length >= 2);
   const first = shared[0];
   if (!first) return;
-  const services = [...new Set(usedBy.get(first.key))].sort();
+  const services = listed([...new Set(usedBy.get(first.key))].sort());
   const others = shared.slice(1).map((d) => d.key);
-  const path = first.path ?? ['services'];
-  const label = first.path ? where(first.path) : `network ${first.key}`;
+  const also =
+    others.length > 0 ? ` (and on ${others.length > 1 ? 'networks' : 'network'} ${listed(others)})` : '';
+  const subject = first.path
+    ? `${where(first.path)}: services ${services} share this network${also}`
+    : `services ${services} share the stack's default network${also}`;
   ctx.reporter.warning(
-    path,
-    `${label}: services ${services.join(', ')} share this network${others.length ? ` (and network ${others.join(', ')})` : ''}; ` +
-      'until discovery lands, Shoal resolves service names only between tasks on the same node',
+    first.path ?? ['services'],
+    `${subject}; until discovery lands, Shoal resolves service names only between tasks on the same node`,
     'key',
   );
+}
+
+function listed(names: string[]): string {
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

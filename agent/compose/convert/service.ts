@@ -72,7 +72,7 @@ export function convertService(
   const deploy = dictOf(service.deploy);
   const deployPath = [...path, 'deploy'];
   const image = stringOf(service.image);
-  if (!image) {
+  if (!image && !ctx.reporter.hasErrorsUnder([...path, 'image'])) {
     const build =
       service.build !== undefined ? ' (build is ignored: build and push the image, then name it here)' : '';
     ctx.reporter.error(
@@ -287,8 +287,8 @@ function convertDns(service: Dict, path: Path, ctx: ConvertContext): ContainerSp
 }
 
 /**
- * `cap_add` / `cap_drop` normalized as Docker does (upper case, `CAP_` prefix, `ALL` kept as is); a
- * capability both added and dropped is added. Sorted.
+ * `cap_add` / `cap_drop` normalized as Docker does (opts.EffectiveCapAddCapDrop): upper case, `CAP_`
+ * prefix, `ALL` kept as is and alone in its list; a capability both added and dropped is added. Sorted.
  */
 function convertCapabilities(service: Dict, path: Path, origins: Origins): { add: string[]; drop: string[] } {
   const normalize = (cap: string): string => {
@@ -303,8 +303,11 @@ function convertCapabilities(service: Dict, path: Path, origins: Origins): { add
     });
     return caps;
   };
-  const add = read('cap_add');
-  const drop = read('cap_drop');
+  // "ALL" trumps every other capability of its list; a capability both added and dropped is added.
+  const allOrEach = (caps: Map<string, number>): Map<string, number> =>
+    caps.has('ALL') ? new Map([['ALL', caps.get('ALL') ?? 0]]) : caps;
+  const add = allOrEach(read('cap_add'));
+  const drop = allOrEach(read('cap_drop'));
   for (const cap of add.keys()) drop.delete(cap);
   const sorted = (caps: Map<string, number>, key: string, field: string): string[] => {
     const names = [...caps.keys()].sort();

@@ -1,7 +1,7 @@
-import type { Path } from '../positions';
+import { formatPath, type Path } from '../positions';
 import type { Origins } from './context';
 
-const FIELD_PATH = /[A-Z][A-Za-z]*(?:(?:\.[A-Z][A-Za-z]*)|\[\d+\])*/g;
+const FIELD_PATH = /[A-Z][A-Za-z]*(?:\.[A-Z][A-Za-z]*|\[\d+\]|\["[^"]*"\])*/g;
 
 export interface LocatedField {
   /** The spec field named in the message, as written there (`TaskTemplate.ContainerSpec.Mounts[0].Source`). */
@@ -9,6 +9,32 @@ export interface LocatedField {
   /** The longest prefix of it whose origin is known. */
   known: string;
   composePath: Path;
+}
+
+/**
+ * An agent refusal, told at the compose path it is about, without the spec field the agent named:
+ * `TaskTemplate.ContainerSpec.Mounts[0].Source "/x" is refused: ...` at `services.web.volumes[0]` becomes
+ * `services.web.volumes[0]: not accepted by the Shoal agent: "/x" is refused: ...`.
+ */
+export function refusalMessage(
+  at: Path,
+  message: string,
+  located: LocatedField | undefined,
+  origins: Origins,
+): string {
+  const head = `${formatPath(at)}: not accepted by the Shoal agent: `;
+  const rest =
+    located && message.startsWith(located.field)
+      ? message.slice(located.field.length).replace(/^:?\s*/, '')
+      : message;
+  // Other spec fields the message names (`already used by EndpointSpec.Ports[0]`), as compose paths.
+  return (
+    head +
+    rest.replace(FIELD_PATH, (field) => {
+      const path = /[.[]/.test(field) ? origins.get(field) : undefined;
+      return path ? formatPath(path) : field;
+    })
+  );
 }
 
 /**
@@ -20,13 +46,21 @@ export function locateField(message: string, origins: Origins): LocatedField | u
     const field = match[0];
     for (let known = field; known !== ''; known = parentField(known)) {
       const composePath = origins.get(known);
-      if (composePath) return { field, known, composePath };
+      if (!composePath) continue;
+      // A map entry the origins do not list (`Labels["a.b"]`) is the same key under the compose path.
+      const entry = /^\["([^"]*)"\]/.exec(field.slice(known.length));
+      return {
+        field,
+        known,
+        composePath: entry?.[1] !== undefined ? [...composePath, entry[1]] : composePath,
+      };
     }
   }
   return undefined;
 }
 
 function parentField(field: string): string {
+  if (field.endsWith('"]')) return field.slice(0, field.lastIndexOf('["'));
   const cut = Math.max(field.lastIndexOf('.'), field.lastIndexOf('['));
   return cut <= 0 ? '' : field.slice(0, cut);
 }
