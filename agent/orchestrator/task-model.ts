@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Service, Task, TaskState } from '../types/swarm';
+import type { PortConfig, Service, Task, TaskState } from '../types/swarm';
 import { TASK_STATES } from '../types/swarm';
 
 /** Swarm's numeric order of task states; a task's observed state only ever moves forward. */
@@ -72,7 +72,22 @@ export function specVersionOf(service: Service): number {
 export function isDirty(task: Task, service: Service): boolean {
   if ((task.SpecVersion?.Index ?? -1) === specVersionOf(service)) return false;
   if (!sameJson(task.Spec, service.Spec.TaskTemplate)) return true;
-  return !sameJson(task.Endpoint?.Spec?.Ports ?? [], service.Spec.EndpointSpec?.Ports ?? []);
+  return !sameJson(
+    comparablePorts(task.Endpoint?.Spec?.Ports),
+    comparablePorts(service.Spec.EndpointSpec?.Ports),
+  );
+}
+
+/**
+ * Ports with Docker's defaults spelled out: swarmkit's protobuf makes an absent protocol `tcp` and an absent
+ * mode `ingress`, so a spec that writes them and one that leaves them out are the same ports there too.
+ */
+function comparablePorts(ports: readonly PortConfig[] | undefined): PortConfig[] {
+  return (ports ?? []).map((port) => ({
+    ...port,
+    Protocol: port.Protocol ?? 'tcp',
+    PublishMode: port.PublishMode ?? 'ingress',
+  }));
 }
 
 /** Structural equality of JSON values, ignoring key order and absent-vs-undefined. */
