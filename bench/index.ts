@@ -4,6 +4,7 @@ const modules: Array<() => Promise<{ run: () => Promise<void> }>> = [
   () => import('./scheduler'),
   () => import('./extension-trees'),
   () => import('./convergence'),
+  () => import('./idle'),
 ];
 
 async function main(): Promise<void> {

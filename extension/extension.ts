@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ShoalApi } from './api';
 import { AgentController } from './agent/agent-controller';
 import { AgentStatusBar } from './agent/status-bar';
 import { registerCommands } from './commands/register';
@@ -11,15 +12,17 @@ import { ShoalTreeProvider, VIEW_IDS, type ViewKind } from './views/tree-provide
  * Activation: wires the model, the agent connection, the views, the status bar and the commands. Nothing here
  * waits for the agent: the connection starts in the background and the views say what is going on.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): ShoalApi {
   const log = vscode.window.createOutputChannel('Shoal', { log: true });
   const model = new ClusterModel();
   const controller = new AgentController(context, model, log);
   const { connection } = controller;
   context.subscriptions.push(log, { dispose: () => model.dispose() }, controller);
 
+  const trees = {} as Record<ViewKind, ShoalTreeProvider>;
   for (const view of Object.keys(VIEW_IDS) as ViewKind[]) {
     const provider = new ShoalTreeProvider(view, model, connection, context.extensionUri);
+    trees[view] = provider;
     const tree = vscode.window.createTreeView(VIEW_IDS[view], {
       treeDataProvider: provider,
       showCollapseAll: view !== 'networks',
@@ -49,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   log.info(`Shoal ${String(context.extension.packageJSON.version ?? '')} activated`);
   controller.start();
+  return { model, connection, trees };
 }
 
 export function deactivate(): void {

@@ -56,7 +56,8 @@ async function agentActions(ctx: CommandContext): Promise<void> {
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const logs = new LogsManager(ctx);
   const { controller, connection } = ctx;
-  const handlers: Record<string, (argument?: unknown) => unknown> = {
+  // Context menus pass the tree item first; programmatic callers may pass more (see command-arguments.ts).
+  const handlers: Record<string, (argument?: unknown, ...more: unknown[]) => unknown> = {
     [COMMANDS.agentStart]: () => controller.startAgent(),
     [COMMANDS.agentSetToken]: () => controller.setToken(),
     [COMMANDS.agentReconnect]: () => connection.restart(),
@@ -68,8 +69,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [COMMANDS.inspect]: (argument) => inspect(ctx, argument),
     [COMMANDS.showLogs]: (argument) => logs.show(argument),
     [COMMANDS.stopLogs]: () => logs.stop(),
-    [COMMANDS.serviceCreate]: () => createService(ctx),
-    [COMMANDS.serviceScale]: (argument) => scaleService(ctx, argument),
+    [COMMANDS.serviceCreate]: (argument) => createService(ctx, argument),
+    [COMMANDS.serviceScale]: (argument, replicas) => scaleService(ctx, argument, replicas),
     [COMMANDS.serviceUpdate]: (argument) => updateService(ctx, argument),
     [COMMANDS.serviceRollback]: (argument) => rollbackService(ctx, argument),
     [COMMANDS.serviceRemove]: (argument) => removeService(ctx, argument),
@@ -86,7 +87,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return [
     logs,
     ...Object.entries(handlers).map(([id, handler]) =>
-      vscode.commands.registerCommand(id, (argument?: unknown) => handler(argument)),
+      vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...args)),
     ),
   ];
 }

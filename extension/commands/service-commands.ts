@@ -3,6 +3,7 @@ import { describeOutcome, watchConvergence, type Goal, type Outcome } from '../m
 import { serviceCounts, serviceMode } from '../model/status';
 import type { Service } from '../model/types';
 import type { UpdateOrder } from '../../agent/types/swarm';
+import { createServiceAnswers, isCreateServiceArguments, replicasArgument } from './command-arguments';
 import { reportError, resolveService, type CommandContext } from './common';
 import { MultiStepInput, type InputStep } from './multi-step-input';
 import {
@@ -83,13 +84,47 @@ const MODE_ITEMS = [
   { label: 'Global', description: 'one task on every node', mode: 'global' as const },
 ];
 
-export async function createService(ctx: CommandContext): Promise<void> {
+/**
+ * Create Service: asks for everything in a multi-step input, or, given `CreateServiceArguments`, asks
+ * nothing. Resolves with how the service converged (undefined when cancelled or refused).
+ */
+export async function createService(ctx: CommandContext, argument?: unknown): Promise<Outcome | undefined> {
   if (ctx.connection.state.kind !== 'connected') {
     reportError(ctx, 'Cannot create a service', new Error('not connected to the Shoal agent'));
-    return;
+    return undefined;
   }
-  const title = 'Create Service';
   const taken = new Set([...ctx.model.services.values()].map((s) => s.Spec.Name));
+  let answers: CreateServiceAnswers | undefined;
+  if (isCreateServiceArguments(argument)) {
+    const checked = createServiceAnswers(argument, taken);
+    if ('error' in checked) {
+      reportError(ctx, 'Cannot create the service', new Error(checked.error));
+      return undefined;
+    }
+    answers = checked;
+  } else {
+    answers = await askCreateService(taken);
+  }
+  if (!answers) return undefined;
+  const created = answers;
+  return changeAndWatch(ctx, {
+    title: `Creating ${created.name}`,
+    serviceName: created.name,
+    goal: { kind: 'converge' },
+    send: async () => {
+      const reply = await ctx.connection.request<{ ID?: string }>(
+        'POST',
+        '/services/create',
+        createServiceSpec(created),
+      );
+      return { service: reply?.ID ?? created.name, baselineVersion: 0 };
+    },
+  });
+}
+
+/** The multi-step input; undefined when the user cancelled. */
+async function askCreateService(taken: ReadonlySet<string>): Promise<CreateServiceAnswers | undefined> {
+  const title = 'Create Service';
   const state: Partial<CreateServiceAnswers> & { modeKind?: 'replicated' | 'global'; replicas?: number } = {};
   const total = () => (state.modeKind === 'global' ? 6 : 7);
 
@@ -184,8 +219,8 @@ export async function createService(ctx: CommandContext): Promise<void> {
       }),
     );
   };
-  if (!(await MultiStepInput.run(image))) return;
-  const answers: CreateServiceAnswers = {
+  if (!(await MultiStepInput.run(image))) return undefined;
+  return {
     image: state.image ?? '',
     name: state.name ?? '',
     mode:
@@ -196,47 +231,50 @@ export async function createService(ctx: CommandContext): Promise<void> {
     env: state.env ?? [],
     constraints: state.constraints ?? [],
   };
-  await changeAndWatch(ctx, {
-    title: `Creating ${answers.name}`,
-    serviceName: answers.name,
-    goal: { kind: 'converge' },
-    send: async () => {
-      const created = await ctx.connection.request<{ ID?: string }>(
-        'POST',
-        '/services/create',
-        createServiceSpec(answers),
-      );
-      return { service: created?.ID ?? answers.name, baselineVersion: 0 };
-    },
-  });
 }
 
-export async function scaleService(ctx: CommandContext, argument: unknown): Promise<void> {
+/**
+ * Scale: the service from the tree item (or a quick pick), the replicas from the second argument when it is a
+ * number (a keybinding, a test), else from an input box. Resolves with how it converged.
+ */
+export async function scaleService(
+  ctx: CommandContext,
+  argument: unknown,
+  replicasGiven?: unknown,
+): Promise<Outcome | undefined> {
+  const given = replicasArgument(replicasGiven);
+  if (typeof given === 'object') {
+    reportError(ctx, 'Cannot scale the service', new Error(given.error));
+    return undefined;
+  }
   const service = await resolveService(
     ctx,
     argument,
     'Scale which service?',
     (s) => serviceMode(s) === 'replicated',
   );
-  if (!service) return;
+  if (!service) return undefined;
   if (serviceMode(service) !== 'replicated') {
     reportError(
       ctx,
       `Cannot scale ${service.Spec.Name}`,
       new Error(`it is a ${serviceMode(service)} service`),
     );
-    return;
+    return undefined;
   }
   const current = service.Spec.Mode?.Replicated?.Replicas ?? 1;
-  const answer = await vscode.window.showInputBox({
-    title: `Scale ${service.Spec.Name}`,
-    prompt: `Replicas (now ${current})`,
-    value: String(current),
-    validateInput: validateReplicas,
-  });
-  if (answer === undefined) return;
+  const answer =
+    given !== undefined
+      ? String(given)
+      : await vscode.window.showInputBox({
+          title: `Scale ${service.Spec.Name}`,
+          prompt: `Replicas (now ${current})`,
+          value: String(current),
+          validateInput: validateReplicas,
+        });
+  if (answer === undefined) return undefined;
   const replicas = Number(answer.trim());
-  await changeAndWatch(ctx, {
+  return changeAndWatch(ctx, {
     title: `Scaling ${service.Spec.Name} to ${replicas}`,
     serviceName: service.Spec.Name,
     goal: { kind: 'converge' },

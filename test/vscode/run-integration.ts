@@ -2,7 +2,8 @@
 //   node --import tsx test/vscode/run-integration.ts        (npm run test:vscode-integration)
 // By default VS Code is the project's code-server stand-in (scripts/code-server-vscode, needs
 // scripts/setup-vscode.sh); on a desktop set SHOAL_VSCODE_EXECUTABLE to a real VS Code binary
-// (e.g. /usr/share/code/code). SHOAL_HOME passes through to the extension host; unset, it is a throw-away dir.
+// (e.g. /usr/share/code/code). The extension host gets SHOAL_HOME = SHOAL_TEST_HOME (the sandbox that
+// scripts/test-vscode.sh brought up), else the caller's SHOAL_HOME, else a throw-away dir.
 import { runTests } from '@vscode/test-electron';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,8 +18,11 @@ async function main(): Promise<number> {
   const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (built.status !== 0) return 1;
   const extensionTestsPath = await buildSuite();
-  const ownHome = process.env.SHOAL_HOME === undefined;
-  const home = process.env.SHOAL_HOME ?? mkdtempSync(join(tmpdir(), 'shoal-vscode-home-'));
+  // The sandbox's home when scripts/test-vscode.sh brought one up (the extension then finds its agent's
+  // socket there), else the caller's SHOAL_HOME, else a throw-away dir (no agent: engine tests skip).
+  const given = process.env.SHOAL_TEST_HOME ?? process.env.SHOAL_HOME;
+  const ownHome = given === undefined;
+  const home = given ?? mkdtempSync(join(tmpdir(), 'shoal-vscode-home-'));
   const started = Date.now();
   try {
     await runTests({

@@ -114,6 +114,36 @@ export async function openWorkbench(options: UiSessionOptions = {}): Promise<UiS
   }
 }
 
+/** The sandbox and agent that scripts/test-vscode.sh brought up for this run (as root), if any. */
+export interface TestCluster {
+  /** Its SHOAL_HOME (sandbox state, agent socket and token). */
+  home: string;
+  /** `unix://<home>/agent.sock`: the agent, for the extension's setting and for `docker -H`. */
+  endpoint: string;
+}
+
+export function testCluster(): TestCluster | undefined {
+  const home = process.env.SHOAL_TEST_HOME;
+  const endpoint = process.env.SHOAL_TEST_ENDPOINT;
+  return home && endpoint ? { home, endpoint } : undefined;
+}
+
+/** Why engine-backed UI tests skip when {@link testCluster} is undefined (for `describe`'s `skip`). */
+export const NO_TEST_CLUSTER =
+  'no sandbox and agent (SHOAL_TEST_HOME/SHOAL_TEST_ENDPOINT unset): scripts/test-vscode.sh brings them up as root';
+
+/** A UI session whose extension is connected to the test cluster's agent (SHOAL_HOME and the endpoint setting). */
+export function openClusterWorkbench(
+  cluster: TestCluster,
+  options: UiSessionOptions = {},
+): Promise<UiSession> {
+  return openWorkbench({
+    ...options,
+    env: { ...options.env, SHOAL_HOME: cluster.home },
+    settings: { 'shoal.agent.endpoint': cluster.endpoint, ...options.settings },
+  });
+}
+
 /** Runs `fn`; when it throws, saves a screenshot `failed-<name>.png` first (then rethrows). */
 export async function screenshotOnFailure<T>(
   session: UiSession,

@@ -2,7 +2,7 @@
 // Selectors from shared/reference/vscode-testing.md; no shadow DOM. Every wait has a timeout.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from '../code-server';
 
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts', 'vscode-ui');
@@ -98,6 +98,21 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Waits until the open quick input's title is `title` (a multi-step input shows its step: `Create Service
+   * (2/7)`), so the next answer goes to the step that asks for it, not to the one just accepted.
+   */
+  async quickInputTitle(title: string): Promise<void> {
+    await this.page
+      .locator(`${QUICK_INPUT} .quick-input-title`, { hasText: exactText(title) })
+      .waitFor({ timeout: this.timeout });
+  }
+
+  /** The text in the open quick input's box (e.g. a suggested value). */
+  async inputValue(): Promise<string> {
+    return this.page.locator(`${QUICK_INPUT} .quick-input-box input`).inputValue({ timeout: this.timeout });
+  }
+
   /** The validation or prompt message under an open input box. */
   async inputMessage(): Promise<string> {
     return (await this.page.locator(`${QUICK_INPUT} .quick-input-message`).innerText()).trim();
@@ -189,6 +204,82 @@ export class Workbench {
   async treeRowDescription(row: Locator): Promise<string> {
     const d = row.locator('.label-description');
     return (await d.count()) > 0 ? (await d.first().innerText()).trim() : '';
+  }
+
+  /** Waits until the row's description contains `text` (or matches it); returns the description. */
+  async waitForRowDescription(row: Locator, text: string | RegExp, timeout = this.timeout): Promise<string> {
+    const description = row.locator('.label-description', { hasText: text });
+    await description.first().waitFor({ timeout });
+    return (await description.first().innerText()).trim();
+  }
+
+  /**
+   * The rows right under the row labelled `parent` in the view `view`, as label and description (as rendered:
+   * the list is virtual, so keep the view tall enough).
+   */
+  async treeChildren(view: string, parent: string): Promise<ChildRow[]> {
+    return (await this.page.evaluate(childRowsInPage, { view, parent })) || [];
+  }
+
+  /**
+   * Waits until there are exactly `count` rows under `parent` (in the view `view`), their labels and
+   * descriptions matching `match` when given. Checks the DOM on every frame, with a timeout; returns the rows.
+   */
+  async waitForTreeChildren(
+    view: string,
+    parent: string,
+    count: number,
+    match: { label?: RegExp; description?: RegExp } = {},
+    timeout = this.timeout,
+  ): Promise<ChildRow[]> {
+    const pattern = (r: RegExp | undefined) => (r ? { source: r.source, flags: r.flags } : undefined);
+    const args = {
+      view,
+      parent,
+      count,
+      label: pattern(match.label),
+      description: pattern(match.description),
+    };
+    try {
+      await this.page.waitForFunction(childRowsInPage, args, { timeout });
+    } catch (error) {
+      const now = await this.treeChildren(view, parent).catch(() => []);
+      const wanted = [
+        match.label && `labels ${String(match.label)}`,
+        match.description && `descriptions ${String(match.description)}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      throw new Error(
+        `${view} view: expected ${count} row(s) under ${parent}${wanted ? ` with ${wanted}` : ''}, found ${JSON.stringify(now)}`,
+        { cause: error },
+      );
+    }
+    return this.treeChildren(view, parent);
+  }
+
+  /**
+   * Re-checks `check` (DOM reads) every 100 ms until it holds; for conditions over several rows that no single
+   * selector expresses. Throws after `timeout` naming `what`.
+   */
+  async until(what: string, check: () => Promise<boolean>, timeout = this.timeout): Promise<void> {
+    const deadline = Date.now() + timeout;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Drags the side bar's edge so it is `width` pixels wide (descriptions are cut at the default width). */
+  async resizeSideBar(width: number): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (box === null) throw new Error('the side bar is not showing');
+    const y = box.y + box.height / 2;
+    const edge = box.x + box.width - 1;
+    await this.page.mouse.move(edge, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
   }
 
   /** Expands a collapsed row (no-op when expanded or a leaf). */
@@ -295,6 +386,28 @@ export class Workbench {
     await this.runCommand('Notifications: Clear All Notifications');
   }
 
+  // ---- modal dialogs ----
+
+  /** Waits for a modal dialog whose message matches and clicks its button `button`. */
+  async dialogButton(message: string | RegExp, button: string): Promise<void> {
+    const dialog = this.page
+      .locator('.monaco-dialog-box')
+      .filter({ has: this.page.locator('.dialog-message-text', { hasText: message }) });
+    await dialog.waitFor({ timeout: this.timeout });
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: exactText(button) }).click();
+    await dialog.waitFor({ state: 'detached', timeout: this.timeout });
+  }
+
+  // ---- webviews ----
+
+  /**
+   * The document of the webview showing now: a webview is an iframe (`iframe.webview.ready`) whose own iframe
+   * (`#active-frame`) holds the extension's HTML.
+   */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
   // ---- status bar ----
 
   /** The status-bar item whose text matches (e.g. `/Shoal/`). */
@@ -304,11 +417,92 @@ export class Workbench {
 
   // ---- screenshots ----
 
+  /**
+   * Moves the mouse to the empty part of the activity bar, so the tooltip of whatever was clicked last does not
+   * cover the screenshot, and waits (briefly) for a showing hover to go.
+   */
+  async clearHover(): Promise<void> {
+    const bar = await this.page.locator('.part.activitybar').boundingBox();
+    if (bar !== null) await this.page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height * 0.6);
+    await this.page
+      .locator('.workbench-hover')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 2000 })
+      .catch(() => undefined);
+  }
+
   /** Saves a full-page PNG as test-artifacts/vscode-ui/<name>.png and returns its path. */
   async screenshot(name: string): Promise<string> {
+    await this.clearHover();
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     const path = join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
     await this.page.screenshot({ path });
     return path;
   }
+}
+
+/** A tree row under another, as {@link Workbench.treeChildren} reads it. */
+export interface ChildRow {
+  label: string;
+  description: string;
+}
+
+/** The little of the DOM that {@link childRowsInPage} uses (this project compiles without the DOM lib). */
+interface PageElement {
+  readonly textContent: string | null;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+  closest(selector: string): PageElement | null;
+}
+
+type PagePattern = { source: string; flags: string } | undefined;
+
+/**
+ * Runs in the page (serialised, so self-contained): the rows right under the row labelled `parent` in the
+ * view `view`. A tree is a flat list of rows with aria-level; the children are the following rows one level
+ * deeper, up to the next row at the parent's level or above. With `count`, it returns false unless the parent
+ * is there with exactly that many children, matching `label`/`description` when given (a waitForFunction
+ * predicate).
+ */
+function childRowsInPage(args: {
+  view: string;
+  parent: string;
+  count?: number;
+  label?: PagePattern;
+  description?: PagePattern;
+}): ChildRow[] | false {
+  // No local function declarations here: tsx's esbuild would wrap them in a `__name` helper the page lacks.
+  const document = (globalThis as unknown as { document: PageElement }).document;
+  const header = document.querySelector(`.pane-header[aria-label=${JSON.stringify(`${args.view} Section`)}]`);
+  const rows = Array.from(
+    header?.closest('.pane')?.querySelectorAll('.monaco-list-row[role="treeitem"]') ?? [],
+  )
+    .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+    .map((row) => ({
+      level: Number(row.getAttribute('aria-level')),
+      label: row.querySelector('.label-name')?.textContent?.trim() ?? '',
+      description: row.querySelector('.label-description')?.textContent?.trim() ?? '',
+    }));
+  const start = rows.findIndex((row) => row.label === args.parent);
+  if (start < 0) return args.count === undefined ? [] : false;
+  const level = rows[start]?.level ?? 0;
+  const children: ChildRow[] = [];
+  for (const row of rows.slice(start + 1)) {
+    if (row.level <= level) break;
+    if (row.level === level + 1) children.push({ label: row.label, description: row.description });
+  }
+  if (args.count === undefined) return children;
+  const label = args.label ? new RegExp(args.label.source, args.label.flags) : undefined;
+  const description = args.description
+    ? new RegExp(args.description.source, args.description.flags)
+    : undefined;
+  const matches =
+    children.length === args.count &&
+    children.every(
+      (c) =>
+        (label === undefined || label.test(c.label)) &&
+        (description === undefined || description.test(c.description)),
+    );
+  return matches ? children : false;
 }
