@@ -83,9 +83,14 @@ export class ComposeReporter {
     diagnostics.rankFile(file.path);
   }
 
+  /** Paths with errors from earlier steps: a later step's error there is a consequence, not news. */
+  private settledPaths: Path[] = [];
+
   /** An error at the value (or, with `at: 'key'`, the key) of `path`; the message should name the path. */
   error(path: Path, message: string, at: 'key' | 'value' = 'value'): void {
+    const consequence = this.settledPaths.some((settled) => isPrefix(settled, path));
     this.errorPaths.push(path);
+    if (consequence) return;
     this.diagnostics.add(this.file, 'error', message, this.map.locate(path, at), formatPath(path));
   }
 
@@ -97,9 +102,13 @@ export class ComposeReporter {
     this.diagnostics.add(this.file, 'error', message, span, keyPath);
   }
 
-  /** Whether an error was reported at exactly `path`. */
-  hasErrorAt(path: Path): boolean {
-    return this.errorPaths.some((errorPath) => errorPath.length === path.length && isPrefix(path, errorPath));
+  /**
+   * Ends a step (interpolation, schema validation): errors later steps find at or below a path that
+   * already has an error are dropped, so a value that failed to interpolate is not also refused by the
+   * schema, and a value the schema refused is not also refused by the conversion.
+   */
+  settle(): void {
+    this.settledPaths = [...this.errorPaths];
   }
 
   /** Whether an error was reported at `path` or below it. */

@@ -56,9 +56,11 @@ export function loadStack(name: string, files: StackFiles, env: Record<string, s
   }
 
   const data = interpolateDocument(parsed.data, lookup, reporter) as Dict;
+  reporter.settle();
   checkKeyClasses(data, reporter);
   validateSchema(data, reporter);
   checkTopLevel(data, reporter);
+  reporter.settle();
 
   // Conversion needs the shared sections intact; a broken service is skipped, the others still converted.
   const sharedBroken = ['networks', 'volumes'].some((key) => reporter.hasErrorsUnder([key]));

@@ -71,9 +71,12 @@ export function parseYaml(text: string): ParsedYaml {
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const alias = firstAliasSpan(doc);
+    const message = (error as Error).message;
     problems.push({
       severity: 'error',
-      message: `YAML: too many aliases (${(error as Error).message.toLowerCase()})`,
+      message: /excessive alias count/i.test(message)
+        ? 'YAML: too many aliases: the document expands exponentially (a "billion laughs" document)'
+        : `YAML: ${message}`,
       span: alias ?? { start: 0, end: 0 },
     });
     return { map, lines, problems };

@@ -199,6 +199,14 @@ function bindMount(mount: Mount, entry: VolumeEntry, path: Path, ctx: ConvertCon
     source = home + source.slice(1);
   }
   if (!ctx.paths.isAbsolute(source)) source = ctx.paths.resolve(ctx.composeDir, source);
+  if (!source.startsWith('/')) {
+    // A Windows client's path (C:\proj\data) means nothing on the nodes' Linux engines.
+    ctx.reporter.error(
+      path,
+      `${where(path)}: the bind source ${source} is not an absolute path on the nodes: use an absolute Linux path such as /srv/data`,
+    );
+    return undefined;
+  }
   mount.Type = 'bind';
   mount.Source = source;
   if (entry.propagation) mount.BindOptions = { Propagation: entry.propagation };
