@@ -253,3 +253,20 @@ test('keys docker stack deploy drops without a word get a warning saying why', (
     '11:9 warning services.web.networks.back.ipv4_address: ignored: docker stack deploy does not set static addresses',
   ]);
 });
+
+test('compose file formats 1 and 2 are refused, as docker stack deploy does', () => {
+  assert.deepEqual(errorsOf('version: "2.4"', 'services:', '  web:', '    image: nginx'), [
+    '1:10 error version: compose file format 2.4 is not supported by docker stack deploy: use version "3.8" (or leave version out)',
+  ]);
+  assert.deepEqual(errorsOf('version: 3.8', 'services:', '  web:', '    image: nginx'), []);
+});
+
+test('a file full of errors lists the first 500 and counts the rest', () => {
+  // 600 unknown keys, and the warning that the services share the default network.
+  const services = Array.from({ length: 600 }, (_, i) => `  s${i}: { image: x, bogus: 1 }`);
+  const result = load(['services:', ...services].join('\n'));
+  assert.equal(result.stack, undefined);
+  assert.equal(result.diagnostics.length, 501);
+  assert.equal(result.diagnostics[500]?.message, '101 more problems not listed (only the first 500 are)');
+  assert.equal(result.diagnostics[500]?.severity, 'error');
+});
