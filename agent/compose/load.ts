@@ -3,7 +3,7 @@ import type { ClientPaths, ConvertContext, Dict } from './convert/context';
 import { dictOf, isDict } from './convert/context';
 import { declareNetworks, stackNetworks } from './convert/networks';
 import { convertService, type ConvertedService } from './convert/service';
-import { checkVolumeDeclarations } from './convert/volumes';
+import { checkVolumeDeclarations, warnAboutUnusedVolumes } from './convert/volumes';
 import { ComposeReporter, Diagnostics } from './diagnostics';
 import { parseDotEnv } from './dotenv';
 import { interpolateDocument, type Lookup } from './interpolate';
@@ -80,6 +80,7 @@ export function loadStack(name: string, files: StackFiles, env: Record<string, s
     envFiles: new Map((files.envFiles ?? []).map((file) => [paths.normalize(file.path), file])),
     networks: dictOf(data.networks),
     volumes: dictOf(data.volumes),
+    usedVolumes: new Set(),
   };
   const stack = convertStack(name, dictOf(data.services), ctx);
   return done(diagnostics, diagnostics.hasErrors() ? undefined : stack);
@@ -98,6 +99,7 @@ function convertStack(name: string, services: Dict, ctx: ConvertContext): Conver
     for (const network of service.networkKeys) usedBy.set(network, [...(usedBy.get(network) ?? []), key]);
   }
   const networks = stackNetworks(declarations, usedBy, ctx);
+  warnAboutUnusedVolumes(ctx);
   const result: StackService[] = [];
   for (const service of converted) {
     if (!service.spec) continue;

@@ -52,6 +52,7 @@ export function convertVolumes(
           ? longSyntax(raw, path, ctx)
           : undefined;
     if (!entry) return;
+    if (entry.source !== undefined && entry.type === 'volume') ctx.usedVolumes.add(entry.source);
     const mount = toMount(entry, path, ctx);
     if (!mount) return;
     origins.set(`TaskTemplate.ContainerSpec.Mounts[${mounts.length}]`, path);
@@ -279,5 +280,14 @@ export function checkVolumeDeclarations(ctx: ConvertContext): void {
         );
       }
     }
+  }
+}
+
+/** Declared volumes no service mounts: they have no effect (volumes are created where tasks mount them). */
+export function warnAboutUnusedVolumes(ctx: ConvertContext): void {
+  for (const key of Object.keys(ctx.volumes)) {
+    if (ctx.usedVolumes.has(key)) continue;
+    const path: Path = ['volumes', key];
+    ctx.reporter.warning(path, `${where(path)}: not used by any service, so it has no effect`, 'key');
   }
 }

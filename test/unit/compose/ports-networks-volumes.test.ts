@@ -327,6 +327,7 @@ test('volumes: undeclared volumes, bad mixes and unknown options', () => {
   ]);
   assert.deepEqual(warnings(result), [
     '18:9 warning services.web.volumes[5]: option "z" is ignored (docker stack deploy knows ro, rw, nocopy and bind propagation)',
+    '22:3 warning volumes.ext: not used by any service, so it has no effect',
   ]);
 });
 
