@@ -127,8 +127,9 @@ function spanOf(node: { range?: [number, number, number] | null }): Span | undef
   return node.range ? { start: node.range[0], end: node.range[1] } : undefined;
 }
 
+/** With `merge: true` the yaml package gives a plain `<<` key a symbol value; a quoted "<<" stays a string. */
 function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && (typeof key.value === 'symbol' || (key.value === '<<' && key.source === '<<'));
+  return isScalar(key) && typeof key.value === 'symbol';
 }
 
 /** Turns the YAML tree into plain data, resolving aliases and merge keys, and records spans by path. */
