@@ -60,6 +60,8 @@ export function parseExpression(source: string, kind: ExpressionKind): Expressio
   if (soft) rest = rest.slice(1);
   const value = rest.trim();
   if (value === '') throw invalid(kind, source, 'the value is empty');
+  // `node.role === manager` would otherwise compare against "= manager" (swarmkit refuses it too).
+  if (value.startsWith('=')) throw invalid(kind, source, 'expected ==, !=, ==~ or !=~');
   if (CONTROL_CHARACTERS.test(value)) throw invalid(kind, source, 'the value contains control characters');
   const matcher = compileMatcher(value, (why) => invalid(kind, source, why));
   return { source, key, operator, soft, value, matches: matcher.matches, isPlain: matcher.isPlain };

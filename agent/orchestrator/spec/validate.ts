@@ -121,12 +121,12 @@ function checkSecurity(spec: ServiceSpec, policy: SpecPolicy): void {
   const forbiddenSources = policy.forbiddenBindSources ?? DEFAULT_POLICY.forbiddenBindSources;
   (cs.Mounts ?? []).forEach((m, i) => {
     if (m.Type !== 'bind') return;
-    const source = normalizePath(m.Source ?? '');
-    if (!source.startsWith('/')) {
+    if (!(m.Source ?? '').startsWith('/')) {
       throw new InvalidArgumentError(
         `TaskTemplate.ContainerSpec.Mounts[${i}].Source must be an absolute host path for a bind mount`,
       );
     }
+    const source = normalizePath(m.Source ?? '');
     const hit = forbiddenSources.find((f) => source === f || (f !== '/' && source.startsWith(f + '/')));
     if (hit !== undefined) {
       throw new InvalidArgumentError(

@@ -82,6 +82,8 @@ test('host-taking mounts and capabilities are refused', () => {
   rejects(mount('/var/run/docker.sock'), /refused/);
   rejects(mount('/tmp/../var/run/docker.sock'), /refused/);
   assert.doesNotThrow(() => validateServiceSpec(mount('/srv/data')));
+  rejects(mount('data'), /Mounts\[0\]\.Source must be an absolute host path/);
+  rejects(mount(''), /must be an absolute host path/);
   rejects(
     { ...base(), TaskTemplate: { ContainerSpec: { Image: 'x', CapabilityAdd: ['CAP_SYS_ADMIN'] } } },
     /CapabilityAdd\[0\] "CAP_SYS_ADMIN" is refused/,

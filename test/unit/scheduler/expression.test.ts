@@ -28,6 +28,7 @@ test('bad expressions are InvalidArgumentErrors that name the expression', () =>
     ],
     ['node.labels.zone', /expected ==, !=, ==~ or !=~/],
     ['node.role<>manager', /expected ==, !=, ==~ or !=~/],
+    ['node.role === manager', /expected ==, !=, ==~ or !=~/],
     ['==manager', /"==manager": the key is empty/],
     ['node role==manager', /"node role==manager": key "node role" must start with a letter/],
     ['1node==x', /key "1node"/],
