@@ -14,6 +14,7 @@ import { networkRoutes } from './routes/networks';
 import { nodeRoutes } from './routes/nodes';
 import { secretAndConfigRoutes } from './routes/secrets';
 import { serviceRoutes } from './routes/services';
+import { stackRoutes } from './routes/stacks';
 import { systemRoutes } from './routes/system';
 import { taskRoutes } from './routes/tasks';
 import { allowedHostHeaders, assertSafeListenAddress, type ListenerPolicy } from './security';
@@ -81,6 +82,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       ...taskRoutes(context),
       ...logRoutes(context),
       ...networkRoutes(context),
+      ...stackRoutes(context),
       ...distributionRoutes(),
       ...secretAndConfigRoutes(),
     ],

@@ -1,6 +1,7 @@
 import { agentCommand } from './agent';
 import { nodeCommand } from './node';
 import { sandboxCommand } from './sandbox';
+import { stackCommand } from './stack';
 import { UsageError } from './usage';
 
 const HELP = `shoal: Swarm-style service orchestration for plain Docker engines
@@ -10,6 +11,8 @@ Usage:
                                          run the agent in the foreground (API on $SHOAL_HOME/agent.sock)
   shoal node ls | add ENDPOINT [--label K=V]... | rm NODE [--force]
                                          manage the cluster's nodes through the agent
+  shoal stack deploy -c FILE [--prune] STACK | diff -c FILE STACK | ls | services STACK | ps STACK | rm STACK
+                                         deploy compose stacks through the agent
   shoal sandbox up [--nodes N] [--tcp]   start a local cluster of N real dockerd (default 3)
   shoal sandbox status [--json]          show the sandbox's nodes and their endpoints
   shoal sandbox down                     stop the sandbox and remove everything it created
@@ -24,6 +27,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   sandbox: sandboxCommand,
   agent: agentCommand,
   node: nodeCommand,
+  stack: stackCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

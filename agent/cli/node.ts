@@ -1,6 +1,7 @@
 import { requestAgent, responseErrorMessage, type AgentResponse } from '../api/client';
 import type { SwarmNode } from '../types/swarm';
 import { parseCommandArgs } from './args';
+import { table } from './table';
 import { agentTarget } from './target';
 import { runSubcommand } from './subcommands';
 import { UsageError } from './usage';
@@ -109,18 +110,4 @@ function agentFlag(value: unknown): string | undefined {
 function help(): number {
   process.stdout.write(HELP);
   return 0;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i]! + 2))
-          .join('')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
 }

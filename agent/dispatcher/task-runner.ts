@@ -390,18 +390,28 @@ export function resolveNetworks(
   return { networks: found, missing };
 }
 
-/** For cleanup: the store's networks, else what the task recorded of them (the network may be gone). */
+/**
+ * For cleanup: the store's networks, else what the task recorded of them. The network may be gone already:
+ * `docker stack rm` and `shoal stack rm` delete a stack's networks right after its services, while their tasks
+ * are still being removed. Targets are stored as network IDs, and a node copy carries its network's ID as a
+ * label, so a copy is found without the record (its name then unknown: '').
+ */
 function attachedNetworks(networks: Collection<ClusterNetwork>, task: Task): ClusterNetwork[] {
   const resolved = resolveNetworks(networks, task).networks;
   const known = new Set(resolved.map((n) => n.ID));
-  for (const attachment of task.NetworksAttachments ?? []) {
-    if (known.has(attachment.Network.ID)) continue;
+  const recorded = [
+    ...(task.NetworksAttachments ?? []).map((a) => ({ id: a.Network.ID, name: a.Network.Spec.Name })),
+    ...(task.Spec.Networks ?? []).map((n) => ({ id: n.Target, name: '' })),
+  ];
+  for (const { id, name } of recorded) {
+    if (known.has(id)) continue;
+    known.add(id);
     resolved.push({
-      ID: attachment.Network.ID,
+      ID: id,
       Version: { Index: 0 },
       CreatedAt: '',
       UpdatedAt: '',
-      Spec: { Name: attachment.Network.Spec.Name, Driver: 'bridge' },
+      Spec: { Name: name, Driver: 'bridge' },
     });
   }
   return resolved;

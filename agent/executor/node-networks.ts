@@ -78,23 +78,27 @@ function createBody(network: ClusterNetwork): object {
   };
 }
 
-/** This cluster network's copies on the engine, oldest first (the one to keep). */
+/**
+ * This cluster network's copies on the engine, oldest first (the one to keep): found by the ID label, and by
+ * name too unless the name is unknown ('': the cluster network is gone from the store, see the task runner).
+ */
 async function ours(engine: EngineClient, network: ClusterNetwork): Promise<EngineNetwork[]> {
   const name = nodeNetworkName(network);
+  const label = `${NETWORK_ID_LABEL}=${network.ID}`;
   const listed = await engine
     .call('list networks', (docker, signal) =>
       engineJson<EngineNetwork[]>(docker, signal, {
         method: 'GET',
         path: '/networks',
-        query: { filters: { name: [name] } },
+        query: { filters: name === '' ? { label: [label] } : { name: [name] } },
       }),
     )
     .catch((error: unknown) => {
-      throw asShoalError(`listing networks named ${name}`, error);
+      throw asShoalError(`listing networks ${name === '' ? `labelled ${label}` : `named ${name}`}`, error);
     });
   // The name filter matches substrings.
   return listed
-    .filter((n) => n.Name === name && n.Labels?.[NETWORK_ID_LABEL] === network.ID)
+    .filter((n) => (name === '' || n.Name === name) && n.Labels?.[NETWORK_ID_LABEL] === network.ID)
     .sort((a, b) => compareCreated(a.Created, b.Created) || a.Id.localeCompare(b.Id));
 }
 

@@ -1,7 +1,7 @@
 import { OutOfSequenceError, type Store } from '../../store/store';
-import type { ObjectVersion, Service, ServiceSpec, UpdateStatus } from '../../types/swarm';
+import type { ObjectVersion, Service, ServiceSpec, UpdateConfig, UpdateStatus } from '../../types/swarm';
 import { ConflictError, InvalidArgumentError } from '../../util/errors';
-import { normalizedMode } from '../../orchestrator/spec/defaults';
+import { DEFAULT_UPDATE_CONFIG, normalizedMode } from '../../orchestrator/spec/defaults';
 import { newID, specVersionOf } from '../../orchestrator/task-model';
 import {
   validateServiceSpec,
@@ -105,13 +105,30 @@ export function removeService(store: Store, reference: string): Service {
   });
 }
 
-/**
- * The spec as stored: network targets as IDs, and the mode always spelled out, as Docker's conversion to
- * swarmkit does (a missing mode is 1 replica). The CLI's `scale` and progress poll need `Mode` set.
- */
+/** The spec as stored: network targets as IDs, and {@link normalizedSpec}. */
 function storedSpec(store: Store, validated: ServiceSpec): ServiceSpec {
-  const spec = withNetworkIDs(store, structuredClone(validated));
-  return { ...spec, Mode: normalizedMode(spec) };
+  return normalizedSpec(withNetworkIDs(store, structuredClone(validated)));
+}
+
+/**
+ * What the Engine's conversion to swarmkit spells out: the mode always (a missing mode is 1 replica; the CLI's
+ * `scale` and progress poll need `Mode` set), and an empty update or rollback `FailureAction` / `Order` as the
+ * default it stands for. Stack plans compare specs in this form (see agent/stacks/plan.ts).
+ */
+export function normalizedSpec(spec: ServiceSpec): ServiceSpec {
+  const normalized: ServiceSpec = { ...spec, Mode: normalizedMode(spec) };
+  if (spec.UpdateConfig) normalized.UpdateConfig = withExplicitDefaults(spec.UpdateConfig);
+  if (spec.RollbackConfig) normalized.RollbackConfig = withExplicitDefaults(spec.RollbackConfig);
+  return normalized;
+}
+
+/** The schema lets `""` through for these two; the types leave it out, since nothing past here sees it. */
+function withExplicitDefaults(config: UpdateConfig): UpdateConfig {
+  const explicit = { ...config };
+  const raw = config as { FailureAction?: string; Order?: string };
+  if (raw.FailureAction === '') explicit.FailureAction = DEFAULT_UPDATE_CONFIG.FailureAction;
+  if (raw.Order === '') explicit.Order = DEFAULT_UPDATE_CONFIG.Order;
+  return explicit;
 }
 
 function currentService(store: Store, reference: string, version: number): Service {

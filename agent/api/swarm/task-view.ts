@@ -21,7 +21,7 @@ const DESIRED_STATES: readonly TaskState[] = ['running', 'shutdown', 'accepted']
 /**
  * Docker's task filters (moby daemon/cluster/tasks.go, swarmkit controlapi ListTasks): `service` and `node`
  * name objects by ID, name or prefix (an unknown one is a 404, as in Docker); `name` is a prefix of the task
- * name `<service>.<slot>.<id>`; `_up-to-date` keeps the tasks that match their service's current spec.
+ * name `<service>.<slot>.<id>`; `label` matches the service's labels too; `_up-to-date` keeps the tasks that match their service's current spec.
  */
 export function taskFilter(store: Store, nodes: NodeManager, filters: FilterArgs): (task: Task) => boolean {
   const desired = filters.get('desired-state') ?? [];
@@ -46,9 +46,17 @@ export function taskFilter(store: Store, nodes: NodeManager, filters: FilterArgs
     matchesAnyExact(task.ServiceID, serviceIds) &&
     matchesAnyExact(task.NodeID ?? '', nodeIds) &&
     matchesAnyExact(task.DesiredState, desired) &&
-    matchesAllLabels(task.Labels ?? {}, filters.get('label')) &&
+    matchesAllLabels(labelsOf(task, services.get(task.ServiceID)), filters.get('label')) &&
     matchesAnyPrefix(nameOf(task), filters.get('name')) &&
     (!upToDate || isUpToDate(task, services.get(task.ServiceID)));
+}
+
+/**
+ * What a task's `label` filter matches: its service's labels (swarmkit matches the task's copy of its service's
+ * annotations, which is how `docker stack ps` finds a stack's tasks) and the task's own.
+ */
+function labelsOf(task: Task, service: Service | undefined): Record<string, string> {
+  return { ...service?.Spec.Labels, ...task.Labels };
 }
 
 /**

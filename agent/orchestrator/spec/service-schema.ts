@@ -3,13 +3,17 @@ import { bool, int, list, num, obj, str, stringMap, strings, unsupported, type S
 /** Durations travel as nanoseconds; a week is plenty for any timeout or delay. */
 const duration = int(0, 7 * 24 * 3600 * 1e9);
 
+/**
+ * `""` is the default (pause, stop-first), as in the Engine's conversion to swarmkit: `docker stack deploy` sends
+ * `"Order": ""` when the compose file leaves `order` out. The stored spec spells the default out.
+ */
 const updateConfig = obj({
   Parallelism: int(0, 1_000_000),
   Delay: duration,
-  FailureAction: str({ enum: ['pause', 'continue', 'rollback'] }),
+  FailureAction: str({ enum: ['pause', 'continue', 'rollback', ''] }),
   Monitor: duration,
   MaxFailureRatio: num(0, 1),
-  Order: str({ enum: ['stop-first', 'start-first'] }),
+  Order: str({ enum: ['stop-first', 'start-first', ''] }),
 });
 
 const mount = obj({
