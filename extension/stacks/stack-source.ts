@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { StackFiles } from '../../agent/compose/types';
 import { COMPOSE_FILE_GLOB, COMPOSE_SEARCH_EXCLUDE, isComposeFile } from './compose-files';
-import { readStackFiles } from './read-files';
+// client-files alone: node fs and yaml, not the loader (which would bundle ajv and the agent).
+import { readStackFiles } from '../../agent/compose/client-files';
 
 /** What a plan is made from: the files' text as the agent gets it. */
 export interface StackSource {

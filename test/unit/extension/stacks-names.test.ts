@@ -13,6 +13,11 @@ test("stack names follow Docker's rule ^[a-z0-9][a-z0-9_-]*$", () => {
   assert.match(validateStackName('_app') ?? '', /starts with/);
   assert.match(validateStackName('my.app') ?? '', /not "\."/);
   assert.match(validateStackName('my app') ?? '', /not " "/);
+  assert.match(
+    validateStackName('a'.repeat(61)) ?? '',
+    /^The stack name is too long \(61 characters, at most 60\)/,
+  );
+  assert.equal(validateStackName('a'.repeat(60)), undefined);
 });
 
 test('the default name is the folder name, lowercased and made valid', () => {
@@ -21,6 +26,7 @@ test('the default name is the folder name, lowercased and made valid', () => {
   assert.equal(defaultStackName('_private'), 'private');
   assert.equal(defaultStackName('...'), 'stack');
   assert.equal(defaultStackName(''), 'stack');
+  assert.equal(defaultStackName(`${'a'.repeat(39)} b`), 'a'.repeat(39));
   for (const name of ['Shop', 'My App.v2', '--x--', 'ünï', '']) {
     assert.equal(validateStackName(defaultStackName(name)), undefined, name);
   }
