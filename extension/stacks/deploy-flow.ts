@@ -91,10 +91,8 @@ export async function planAndDeploy(deps: DeployFlowDeps, uri: vscode.Uri, stack
     return;
   }
   deps.diagnostics.set(source.composeFile, plan.warnings);
-  await deps.plans.show(
-    stack,
-    renderPlanMarkdown(plan, { composeFile: source.composeFile, unsaved: source.unsaved }),
-  );
+  const renderOptions = { composeFile: source.composeFile, unsaved: source.unsaved };
+  await deps.plans.show(stack, renderPlanMarkdown(plan, renderOptions), uri);
 
   const summary = summarizePlan(plan);
   if (!hasWork(summary)) {
@@ -134,6 +132,7 @@ export async function planAndDeploy(deps: DeployFlowDeps, uri: vscode.Uri, stack
         return;
       }
       await deps.memory.remember(source.composeFile, stack);
+      deps.plans.update(stack, renderPlanMarkdown(result, { ...renderOptions, deployedAt: new Date() }));
       ctx.log.info(
         `Stack ${stack} deployed from ${source.composeFile}: ${describeSummary(summarizePlan(result))}`,
       );

@@ -26,20 +26,31 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
     );
   }
 
-  /** Sets the stack's preview and shows it beside the current editor, keeping the focus where it is. */
-  async show(stack: string, markdown: string): Promise<void> {
+  /**
+   * Sets the stack's preview and shows it, keeping the focus where it is: beside the compose file when that is
+   * open in an editor, else in the active editor group (no empty group beside it).
+   */
+  async show(stack: string, markdown: string, composeFile: vscode.Uri): Promise<void> {
+    this.update(stack, markdown);
+    const document = await vscode.workspace.openTextDocument(PlanDocuments.uriFor(stack));
+    if (document.languageId !== 'markdown')
+      await vscode.languages.setTextDocumentLanguage(document, 'markdown');
+    const besideTheFile = vscode.window.visibleTextEditors.some(
+      (e) => e.document.uri.toString() === composeFile.toString(),
+    );
+    await vscode.window.showTextDocument(document, {
+      viewColumn: besideTheFile ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
+      preserveFocus: true,
+      preview: true,
+    });
+  }
+
+  /** Replaces the stack's preview text; an open document follows. */
+  update(stack: string, markdown: string): void {
     const uri = PlanDocuments.uriFor(stack);
     const known = this.contents.has(uri.toString());
     this.contents.set(uri.toString(), markdown);
     if (known) this.onDidChangeEmitter.fire(uri);
-    const document = await vscode.workspace.openTextDocument(uri);
-    if (document.languageId !== 'markdown')
-      await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-    await vscode.window.showTextDocument(document, {
-      viewColumn: vscode.ViewColumn.Beside,
-      preserveFocus: true,
-      preview: true,
-    });
   }
 
   dispose(): void {

@@ -64,7 +64,10 @@ export function formatChange(change: FieldChange, max = 60): string {
   return `\`${change.path}\`: ${formatValue(change.before, max)} \u2192 ${formatValue(change.after, max)}`;
 }
 
-/** `compose.yaml:3:5: message (services.web.ports)`, the file relative to `baseDir` when inside it. */
+/**
+ * `compose.yaml:3:5: message`, the file relative to `baseDir` when inside it. (The key path is not repeated:
+ * the loader's messages name the key; the Problems view shows it as the code.)
+ */
 export function formatDiagnostic(diagnostic: ComposeDiagnostic, baseDir?: string): string {
   let file = diagnostic.file;
   if (baseDir !== undefined && file !== '') {
@@ -72,8 +75,7 @@ export function formatDiagnostic(diagnostic: ComposeDiagnostic, baseDir?: string
     if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) file = relative;
   }
   const where = file === '' ? '' : `${file}:${diagnostic.line}:${diagnostic.column}: `;
-  const key = diagnostic.keyPath === '' ? '' : ` (${diagnostic.keyPath})`;
-  return `${where}${diagnostic.message}${key}`;
+  return `${where}${diagnostic.message}`;
 }
 
 export interface RenderOptions {
@@ -83,6 +85,8 @@ export interface RenderOptions {
   unsaved?: boolean;
   /** Field changes listed per service before "... and N more". */
   maxChanges?: number;
+  /** Set once the plan was deployed: the document then says so instead of "nothing applied yet". */
+  deployedAt?: Date;
 }
 
 const MAX_CHANGES = 25;
@@ -109,7 +113,9 @@ export function renderPlanMarkdown(plan: StackPlan, options: RenderOptions): str
     '',
     `From \`${source}\` \u2014 ${describeSummary(summary)}${summary.unchanged > 0 ? `, ${summary.unchanged} unchanged` : ''}.`,
     '',
-    'Nothing has been applied yet. This document is read-only; answer the confirmation to deploy.',
+    options.deployedAt
+      ? `Deployed at ${options.deployedAt.toLocaleTimeString()}.`
+      : 'Nothing has been applied yet. This document is read-only; answer the confirmation to deploy.',
     '',
   ];
 

@@ -91,13 +91,14 @@ test('the preview lists networks, each kind of service change and the warnings',
   );
   assert.match(text, /### To remove \(1\)\n\n- `shop_old` — no longer in the file/);
   assert.match(text, /### Unchanged \(1\)\n\n- `shop_cache`/);
-  assert.match(
-    text,
-    /## Warnings \(1\)\n\n- compose\.yaml:4:5: build is ignored by stack deploy \(services\.web\.build\)/,
-  );
+  assert.match(text, /## Warnings \(1\)\n\n- compose\.yaml:4:5: build is ignored by stack deploy/);
   assert.ok(text.endsWith('\n') && !text.endsWith('\n\n'));
+  assert.match(text, /Nothing has been applied yet/);
   const saved = renderPlanMarkdown(plan, { composeFile: '/ws/shop/compose.yaml' });
   assert.doesNotMatch(saved, /unsaved/);
+  const deployed = renderPlanMarkdown(plan, { composeFile: '/ws/shop/compose.yaml', deployedAt: new Date() });
+  assert.match(deployed, /^Deployed at .+\.$/m);
+  assert.doesNotMatch(deployed, /Nothing has been applied/);
 });
 
 test('long change lists are cut, empty plans say so', () => {
@@ -118,13 +119,10 @@ test('long change lists are cut, empty plans say so', () => {
 
 test('diagnostics print as file:line:column, relative to the compose folder when inside it', () => {
   const d = plan.warnings[0]!;
-  assert.equal(
-    formatDiagnostic(d, '/ws/shop'),
-    'compose.yaml:4:5: build is ignored by stack deploy (services.web.build)',
-  );
+  assert.equal(formatDiagnostic(d, '/ws/shop'), 'compose.yaml:4:5: build is ignored by stack deploy');
   assert.equal(
     formatDiagnostic(d, '/elsewhere'),
-    '/ws/shop/compose.yaml:4:5: build is ignored by stack deploy (services.web.build)',
+    '/ws/shop/compose.yaml:4:5: build is ignored by stack deploy',
   );
   assert.equal(formatDiagnostic({ ...d, file: '', keyPath: '' }), 'build is ignored by stack deploy');
 });

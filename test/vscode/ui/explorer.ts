@@ -18,9 +18,20 @@ export class WorkbenchExtras {
 
   // ---- Explorer ----
 
+  /**
+   * Shows the Explorer through the palette: its activity-bar entry cannot be clicked while it carries a badge
+   * (`1 unsaved file`), which covers the icon.
+   */
+  async openExplorer(): Promise<Locator> {
+    const explorer = this.page.locator('.part.sidebar [id="workbench.view.explorer"]');
+    if (!(await explorer.isVisible())) await this.wb.runCommand('View: Show Explorer');
+    await explorer.waitFor({ timeout: this.wb.timeout });
+    return explorer;
+  }
+
   /** The row of `file` inside `folder` (a top-level folder of the workspace), expanding the folder first. */
   async explorerFile(folder: string, file: string): Promise<Locator> {
-    const explorer = await this.wb.openExplorer();
+    const explorer = await this.openExplorer();
     const folderRow = this.wb.treeRow(folder, explorer);
     await folderRow.waitFor({ timeout: this.wb.timeout });
     await this.wb.expand(folderRow);
@@ -90,8 +101,42 @@ export class WorkbenchExtras {
     );
     const group = this.page.locator('.editor-group-container').filter({ has: activeTab });
     await group.first().waitFor({ timeout: this.wb.timeout });
-    const lines = await group.first().locator('.monaco-editor .view-lines .view-line').allInnerTexts();
+    // Monaco reuses line elements in any DOM order: sort them by their position. (Word wrap must be off for
+    // one element per line: the stack test's session turns it off.)
+    const lines = await group
+      .first()
+      .locator('.monaco-editor .view-lines .view-line')
+      .evaluateAll((els) =>
+        els
+          .map((el) => ({
+            top: Number(/top:\s*(-?[\d.]+)px/.exec(el.getAttribute('style') ?? '')?.[1] ?? 0),
+            text: el.textContent ?? '',
+          }))
+          .sort((a, b) => a.top - b.top)
+          .map((l) => l.text),
+      );
     return lines.join('\n').replace(/\u00a0/g, ' ');
+  }
+
+  /**
+   * Replaces `length` characters at `line`:`column` (1-based) of the editor showing `tabLabel` with `text`,
+   * through Go to Line/Column and the keyboard, as a user would (nothing is saved).
+   */
+  async typeAt(tabLabel: string, line: number, column: number, length: number, text: string): Promise<void> {
+    await this.tab(tabLabel).click();
+    const activeTab = this.page.locator(
+      `.tabs-container .tab.active[aria-label^=${JSON.stringify(tabLabel)}]`,
+    );
+    const group = this.page.locator('.editor-group-container').filter({ has: activeTab }).first();
+    await group.locator('.monaco-editor .view-lines').click();
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: this.wb.timeout });
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: this.wb.timeout });
+    for (let i = 0; i < length; i++) await this.page.keyboard.press('Shift+ArrowRight');
+    await this.page.keyboard.type(text);
   }
 
   // ---- Problems view ----

@@ -4,9 +4,12 @@
 //   npm run --silent package && SHOAL_VSIX=$PWD/shoal-0.1.0.vsix node --import tsx --test test/vscode/ui/stacks.test.ts
 // Screenshots of every step land in test-artifacts/vscode-ui/stacks-*.png.
 import * as assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkbenchExtras } from './explorer';
-import { openWorkbench, screenshotOnFailure, type UiSession } from './session';
+import { openWorkbench, screenshotOnFailure, WORKSPACE, type UiSession } from './session';
 import { clusterForUi, type UiCluster } from './stack-cluster';
 
 const TIMEOUT = { timeout: 240_000 };
@@ -17,6 +20,7 @@ describe('stacks from compose files', TIMEOUT, () => {
   let cluster: UiCluster | undefined;
   let session: UiSession | undefined;
   let x: WorkbenchExtras;
+  let workspace: string | undefined;
   const ui = <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     if (!session) throw new Error('no session');
     return screenshotOnFailure(session, name, fn);
@@ -25,7 +29,19 @@ describe('stacks from compose files', TIMEOUT, () => {
   before(async () => {
     cluster = await clusterForUi();
     if (!cluster) return;
-    session = await openWorkbench({ env: { SHOAL_HOME: cluster.home } });
+    // A copy of the workspace: the test edits a compose file (unsaved, and auto-save off for that).
+    workspace = mkdtempSync(join(tmpdir(), 'shoal-uistack-ws-'));
+    cpSync(WORKSPACE, workspace, { recursive: true });
+    session = await openWorkbench({
+      folder: workspace,
+      env: { SHOAL_HOME: cluster.home },
+      settings: {
+        'files.autoSave': 'off',
+        // One DOM line per document line, for reading editors' text.
+        'editor.wordWrap': 'off',
+        '[markdown]': { 'editor.wordWrap': 'off' },
+      },
+    });
     x = new WorkbenchExtras(session.workbench);
   }, TIMEOUT);
 
@@ -34,6 +50,7 @@ describe('stacks from compose files', TIMEOUT, () => {
     await cluster?.request('DELETE', '/shoal/stacks/shop').catch(() => undefined);
     await session?.close();
     await cluster?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   it('connects to the agent', TIMEOUT, async (t) => {
@@ -87,6 +104,53 @@ describe('stacks from compose files', TIMEOUT, () => {
       await wb.screenshot('stacks-5-services-view');
     });
   });
+
+  it(
+    "updates the stack from the editor's unsaved text, from the tab's menu, without asking the name",
+    TIMEOUT,
+    async (t) => {
+      if (!session) return t.skip('needs root for a sandbox (or SHOAL_TEST_HOME)');
+      await ui('stacks-update', async () => {
+        const wb = session!.workbench;
+        const page = session!.page;
+        await wb.clearNotifications();
+        await (await x.explorerFile('shop', 'docker-compose.yml')).click();
+        const tab = x.tab('docker-compose.yml');
+        await tab.waitFor({ timeout: wb.timeout });
+        // Line 6 is `      replicas: 2`: select the 2 (column 17) and type 3, without saving.
+        await x.typeAt('docker-compose.yml', 6, 17, 1, '3');
+        assert.match(await x.editorText('docker-compose.yml'), /replicas: 3/);
+        await page
+          .locator('.tabs-container .tab.dirty[aria-label^="docker-compose.yml"]')
+          .waitFor({ timeout: wb.timeout });
+
+        await wb.contextMenu(tab, 'Update Stack from File');
+        const dialog = await x.dialog(/^Deploy stack shop: 1 to update\?$/, 60_000);
+        assert.match(dialog.detail, /unsaved changes included/);
+        const preview = await x.editorText('shop.plan.md');
+        assert.match(preview, /unsaved changes from the editor/);
+        assert.match(preview, /To update \(1\)/);
+        assert.match(preview, /Replicas`: 2 \u2192 3/);
+        assert.match(preview, /Unchanged \(1\)/);
+        await wb.screenshot('stacks-5a-update-unsaved');
+        await x.dialogButton('Deploy');
+        await wb.notification(/^Stack shop deployed: 1 service converged\.$/, CONVERGE_MS);
+
+        await wb.openViewContainer('Shoal', 'shoal');
+        const services = await wb.view('Services');
+        assert.match(await wb.treeRowDescription(wb.treeRow('shop_web', services)), /^replicated 3\/3/);
+        assert.match(await x.editorText('shop.plan.md'), /^Deployed at /m);
+        await wb.screenshot('stacks-5b-updated');
+
+        // Back to the file as on disk, so nothing is left unsaved.
+        await tab.click();
+        await wb.runCommand('File: Revert File');
+        await page
+          .locator('.tabs-container .tab.dirty[aria-label^="docker-compose.yml"]')
+          .waitFor({ state: 'detached', timeout: wb.timeout });
+      });
+    },
+  );
 
   it('shows the diagnostic of broken/compose.prod.yml at its line', TIMEOUT, async (t) => {
     if (!session) return t.skip('needs root for a sandbox (or SHOAL_TEST_HOME)');
