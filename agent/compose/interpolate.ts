@@ -81,6 +81,7 @@ class TemplateParser {
       this.position++;
       return evaluate ? this.value(name) : '';
     }
+    if (this.position >= this.text.length) throw this.invalid('missing "}"');
     const operator = OPERATORS.find((op) => this.text.startsWith(op, this.position));
     if (!operator)
       throw this.invalid(`unexpected ${JSON.stringify(this.text[this.position] ?? '')} after \${${name}`);

@@ -3,7 +3,7 @@ import type { ClientPaths, ConvertContext, Dict } from './convert/context';
 import { dictOf, isDict } from './convert/context';
 import { declareNetworks, stackNetworks } from './convert/networks';
 import { convertService, type ConvertedService } from './convert/service';
-import { checkVolumeDeclarations } from './convert/volumes';
+import { checkVolumeDeclarations, warnAboutUnusedVolumes } from './convert/volumes';
 import { ComposeReporter, Diagnostics } from './diagnostics';
 import { parseDotEnv } from './dotenv';
 import { interpolateDocument, type Lookup } from './interpolate';
@@ -11,9 +11,9 @@ import { checkKeyClasses } from './key-classes';
 import { parseYaml } from './parse';
 import { TextLines } from './positions';
 import { checkServiceSpec } from './spec-check';
-import type { ComposeLoadResult, StackFiles, StackService } from './types';
-import { validateSchema } from './validate-schema';
 import { validateStackName } from './stack-name';
+import type { ComposeLoadResult, ConvertedStack, StackFiles, StackService } from './types';
+import { validateSchema } from './validate-schema';
 
 /**
  * Loads a compose file as `docker stack deploy <name>` would: parse, interpolate, validate, convert to
@@ -27,7 +27,7 @@ export function loadStack(name: string, files: StackFiles, env: Record<string, s
   const composeLines = new TextLines(compose.content);
 
   const nameError = validateStackName(name);
-  if (nameError)
+  if (nameError) {
     diagnostics.add(
       { path: compose.path, lines: composeLines },
       'error',
@@ -35,16 +35,19 @@ export function loadStack(name: string, files: StackFiles, env: Record<string, s
       { start: 0, end: 0 },
       '',
     );
+  }
 
   const lookup = environmentLookup(env, files, diagnostics);
 
   const parsed = parseYaml(compose.content);
   const locator = { path: compose.path, lines: parsed.lines };
-  for (const problem of parsed.problems)
+  for (const problem of parsed.problems) {
     diagnostics.add(locator, problem.severity, problem.message, problem.span, '');
+  }
   const reporter = new ComposeReporter(diagnostics, locator, parsed.map);
-  if (parsed.problems.some((p) => p.severity === 'error') || parsed.data === undefined)
+  if (parsed.problems.some((p) => p.severity === 'error') || parsed.data === undefined) {
     return done(diagnostics);
+  }
   if (!isDict(parsed.data)) {
     reporter.errorAtSpan(
       { start: 0, end: compose.content.length },
@@ -56,63 +59,66 @@ export function loadStack(name: string, files: StackFiles, env: Record<string, s
   }
 
   const data = interpolateDocument(parsed.data, lookup, reporter) as Dict;
+  reporter.settle();
   checkKeyClasses(data, reporter);
   validateSchema(data, reporter);
   checkTopLevel(data, reporter);
+  reporter.settle();
 
-  // Conversion needs the shared sections intact; a broken service is skipped, the others still converted.
+  // Conversion needs the shared sections intact (and a usable stack name); a broken service is still
+  // converted as far as it goes, so that every error is found.
   const sharedBroken = ['networks', 'volumes'].some((key) => reporter.hasErrorsUnder([key]));
-  const services = dictOf(data.services);
-  if (!sharedBroken && !nameError) {
-    const ctx: ConvertContext = {
-      stack: name,
-      reporter,
-      diagnostics,
-      lookup,
-      paths: clientPaths(compose.path),
-      composeDir: clientPaths(compose.path).dirname(compose.path),
-      envFiles: new Map(
-        (files.envFiles ?? []).map((file) => [clientPaths(compose.path).normalize(file.path), file]),
-      ),
-      networks: dictOf(data.networks),
-      volumes: dictOf(data.volumes),
-    };
-    const result = convertStack(services, ctx);
-    if (!diagnostics.hasErrors() && result) {
-      return done(diagnostics, { name, services: result.services, networks: result.networks });
-    }
-  }
-  return done(diagnostics);
+  if (sharedBroken || nameError) return done(diagnostics);
+  const paths = clientPaths(compose.path);
+  const ctx: ConvertContext = {
+    stack: name,
+    reporter,
+    diagnostics,
+    lookup,
+    paths,
+    composeDir: paths.dirname(compose.path),
+    envFiles: new Map((files.envFiles ?? []).map((file) => [paths.normalize(file.path), file])),
+    networks: dictOf(data.networks),
+    volumes: dictOf(data.volumes),
+    usedVolumes: new Set(),
+  };
+  const stack = convertStack(name, dictOf(data.services), ctx);
+  return done(diagnostics, diagnostics.hasErrors() ? undefined : stack);
 }
 
-function convertStack(
-  services: Dict,
-  ctx: ConvertContext,
-): { services: StackService[]; networks: ReturnType<typeof stackNetworks> } | undefined {
+function convertStack(name: string, services: Dict, ctx: ConvertContext): ConvertedStack {
   checkVolumeDeclarations(ctx);
   const declarations = declareNetworks(ctx);
   const converted: ConvertedService[] = [];
   const usedBy = new Map<string, string[]>();
   for (const [key, raw] of Object.entries(services)) {
-    const path = ['services', key];
-    // A service the schema refused may not have the shape conversion expects.
-    if (ctx.reporter.hasErrorsUnder(path) && !isDict(raw)) continue;
+    // The schema has reported a service that is not a mapping; there is nothing to convert.
+    if (!isDict(raw)) continue;
     const service = convertService(key, raw, declarations, ctx);
     converted.push(service);
     for (const network of service.networkKeys) usedBy.set(network, [...(usedBy.get(network) ?? []), key]);
   }
   const networks = stackNetworks(declarations, usedBy, ctx);
+  warnAboutUnusedVolumes(ctx);
   const result: StackService[] = [];
   for (const service of converted) {
     if (!service.spec) continue;
     checkServiceSpec(service.spec, service.origins, ['services', service.key], ctx.reporter);
     result.push({ key: service.key, name: service.name, spec: service.spec });
   }
-  return { services: result, networks };
+  return { name, services: result, networks };
 }
 
 /** Top-level checks the schema cannot express. */
 function checkTopLevel(data: Dict, reporter: ComposeReporter): void {
+  // Compose file format 3 (or none, the Compose specification); docker stack deploy refuses older formats.
+  const version = data.version;
+  if ((typeof version === 'string' || typeof version === 'number') && /^[12](\.|$)/.test(String(version))) {
+    reporter.error(
+      ['version'],
+      `version: compose file format ${String(version)} is not supported by docker stack deploy: use version "3.8" (or leave version out)`,
+    );
+  }
   if (typeof data.name === 'string') {
     reporter.warning(['name'], 'name: ignored: the stack is named when it is deployed', 'key');
   }
@@ -135,15 +141,18 @@ function checkTopLevel(data: Dict, reporter: ComposeReporter): void {
  * (docker stack deploy does not read `.env`; docker compose does, and so does Shoal).
  */
 function environmentLookup(env: Record<string, string>, files: StackFiles, diagnostics: Diagnostics): Lookup {
-  const fromEnv: Lookup = (variable) =>
-    Object.prototype.hasOwnProperty.call(env, variable) ? env[variable] : undefined;
+  const fromEnv: Lookup = (variable) => {
+    const value = Object.prototype.hasOwnProperty.call(env, variable) ? env[variable] : undefined;
+    return typeof value === 'string' ? value : undefined;
+  };
   if (!files.dotEnv) return fromEnv;
   const dotEnv = files.dotEnv;
   const parsed = parseDotEnv(dotEnv.content, fromEnv);
   const locator = { path: dotEnv.path, lines: new TextLines(dotEnv.content) };
   diagnostics.rankFile(dotEnv.path);
-  for (const problem of parsed.problems)
+  for (const problem of parsed.problems) {
     diagnostics.add(locator, problem.severity, problem.message, problem.span, '');
+  }
   return (variable) => fromEnv(variable) ?? parsed.vars.get(variable);
 }
 

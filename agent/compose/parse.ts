@@ -71,9 +71,12 @@ export function parseYaml(text: string): ParsedYaml {
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const alias = firstAliasSpan(doc);
+    const message = (error as Error).message;
     problems.push({
       severity: 'error',
-      message: `YAML: too many aliases (${(error as Error).message.toLowerCase()})`,
+      message: /excessive alias count/i.test(message)
+        ? 'YAML: too many aliases: the document expands exponentially (a "billion laughs" document)'
+        : `YAML: ${message}`,
       span: alias ?? { start: 0, end: 0 },
     });
     return { map, lines, problems };
@@ -124,8 +127,9 @@ function spanOf(node: { range?: [number, number, number] | null }): Span | undef
   return node.range ? { start: node.range[0], end: node.range[1] } : undefined;
 }
 
+/** With `merge: true` the yaml package gives a plain `<<` key a symbol value; a quoted "<<" stays a string. */
 function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && (typeof key.value === 'symbol' || (key.value === '<<' && key.source === '<<'));
+  return isScalar(key) && typeof key.value === 'symbol';
 }
 
 /** Turns the YAML tree into plain data, resolving aliases and merge keys, and records spans by path. */

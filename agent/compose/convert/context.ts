@@ -98,6 +98,8 @@ export interface ConvertContext {
   /** Top-level `networks:`, `volumes:`, `secrets:`, `configs:` (empty when absent). */
   networks: Dict;
   volumes: Dict;
+  /** Top-level volumes some service mounts, filled in by the conversion. */
+  usedVolumes: Set<string>;
 }
 
 export function where(path: Path): string {

@@ -52,6 +52,7 @@ export function convertVolumes(
           ? longSyntax(raw, path, ctx)
           : undefined;
     if (!entry) return;
+    if (entry.source !== undefined && entry.type === 'volume') ctx.usedVolumes.add(entry.source);
     const mount = toMount(entry, path, ctx);
     if (!mount) return;
     origins.set(`TaskTemplate.ContainerSpec.Mounts[${mounts.length}]`, path);
@@ -199,6 +200,14 @@ function bindMount(mount: Mount, entry: VolumeEntry, path: Path, ctx: ConvertCon
     source = home + source.slice(1);
   }
   if (!ctx.paths.isAbsolute(source)) source = ctx.paths.resolve(ctx.composeDir, source);
+  if (!source.startsWith('/')) {
+    // A Windows client's path (C:\proj\data) means nothing on the nodes' Linux engines.
+    ctx.reporter.error(
+      path,
+      `${where(path)}: the bind source ${source} is not an absolute path on the nodes: use an absolute Linux path such as /srv/data`,
+    );
+    return undefined;
+  }
   mount.Type = 'bind';
   mount.Source = source;
   if (entry.propagation) mount.BindOptions = { Propagation: entry.propagation };
@@ -271,5 +280,14 @@ export function checkVolumeDeclarations(ctx: ConvertContext): void {
         );
       }
     }
+  }
+}
+
+/** Declared volumes no service mounts: they have no effect (volumes are created where tasks mount them). */
+export function warnAboutUnusedVolumes(ctx: ConvertContext): void {
+  for (const key of Object.keys(ctx.volumes)) {
+    if (ctx.usedVolumes.has(key)) continue;
+    const path: Path = ['volumes', key];
+    ctx.reporter.warning(path, `${where(path)}: not used by any service, so it has no effect`, 'key');
   }
 }
