@@ -6,6 +6,7 @@ import { registerCommands } from './commands/register';
 import { INSPECT_SCHEME } from './inspect/inspect-path';
 import { InspectProvider } from './inspect/inspect-provider';
 import { ClusterModel } from './model/cluster-model';
+import { registerStackCommands } from './stacks/stack-commands';
 import { ShoalTreeProvider, VIEW_IDS, type ViewKind } from './views/tree-provider';
 
 /**
@@ -37,8 +38,10 @@ export function activate(context: vscode.ExtensionContext): ShoalApi {
   );
 
   context.subscriptions.push(new AgentStatusBar(connection, model));
+  const commandContext = { model, connection, controller, log, extensionUri: context.extensionUri };
   context.subscriptions.push(
-    ...registerCommands({ model, connection, controller, log, extensionUri: context.extensionUri }),
+    ...registerCommands(commandContext),
+    ...registerStackCommands(commandContext, context.workspaceState),
   );
 
   const updateContext = () =>

@@ -142,7 +142,13 @@ export class AgentClient implements Disposable {
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const reply = await this.send({ method, path, ...(body === undefined ? {} : { body }) });
     if (reply.status >= 200 && reply.status < 300) return reply.body as T;
-    throw new AgentRequestError(reply.status, errorMessageOf(reply.status, reply.body), method, path);
+    throw new AgentRequestError(
+      reply.status,
+      errorMessageOf(reply.status, reply.body),
+      method,
+      path,
+      reply.body,
+    );
   }
 
   /** Subscribes to event types; resolves with the store index at which the subscription took effect. */

@@ -131,6 +131,8 @@ export class AgentRequestError extends Error {
     message: string,
     readonly method: string = '',
     readonly path: string = '',
+    /** The reply's body, for errors that carry more than a message (a compose file's diagnostics). */
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = 'AgentRequestError';

@@ -57,7 +57,7 @@ async function pick<T>(items: Array<Picked<T>>, placeholder: string, empty: stri
   return chosen?.value;
 }
 
-function ensureConnected(ctx: CommandContext): boolean {
+export function ensureConnected(ctx: CommandContext): boolean {
   if (ctx.connection.state.kind === 'connected') return true;
   void vscode.window
     .showErrorMessage('Not connected to the Shoal agent.', 'Start Agent', 'Open Settings')

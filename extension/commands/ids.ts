@@ -25,6 +25,9 @@ export const COMMANDS = {
   nodeRemove: 'shoal.node.remove',
   networkCreate: 'shoal.network.create',
   networkRemove: 'shoal.network.remove',
+  stackDeploy: 'shoal.stack.deploy',
+  stackUpdate: 'shoal.stack.update',
+  stackRemove: 'shoal.stack.remove',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

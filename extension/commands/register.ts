@@ -27,6 +27,11 @@ async function agentActions(ctx: CommandContext): Promise<void> {
       { label: '$(map) Open Cluster Map', command: COMMANDS.openMap },
       { label: '$(add) Create Service\u2026', command: COMMANDS.serviceCreate },
       {
+        label: '$(cloud-upload) Deploy Stack\u2026',
+        description: 'from a compose file',
+        command: COMMANDS.stackDeploy,
+      },
+      {
         label: '$(refresh) Refresh',
         description: 'reload everything from the agent',
         command: COMMANDS.refresh,

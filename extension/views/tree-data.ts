@@ -5,6 +5,7 @@
  */
 import type { ClusterModel } from '../model/cluster-model';
 import { isCurrentTask, serviceCounts, serviceMode, updatePhase } from '../model/status';
+import { groupServices, networkStackNameOf, servicesOfStack } from '../stacks/stack-grouping';
 import type { Network, Service, SwarmNode, Task, TaskState } from '../model/types';
 import {
   UPDATE_STATE_TEXT,
@@ -25,6 +26,7 @@ export type IconSpec = { codicon: string; color?: string } | { media: string };
 
 export type ItemRef =
   | { type: 'node'; id: string }
+  | { type: 'stack'; name: string }
   | { type: 'service'; id: string }
   | { type: 'task'; id: string }
   | { type: 'network'; id: string }
@@ -195,10 +197,62 @@ export function serviceEntry(service: Service, tasks: Iterable<Task>): TreeEntry
   };
 }
 
+/** The Services view's top level: a group per stack (by name), then the services of no stack (by name). */
 export function serviceRoots(model: ClusterModel): TreeEntry[] {
-  return [...model.services.values()]
-    .sort(byName((s: Service) => s.Spec.Name))
-    .map((service) => serviceEntry(service, model.tasksOfService(service.ID)));
+  const { stacks, loose } = groupServices(model.services.values());
+  return [
+    ...[...stacks.entries()].map(([name, services]) => stackEntry(model, name, services)),
+    ...loose.map((service) => serviceEntry(service, model.tasksOfService(service.ID))),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Stacks (services labelled com.docker.stack.namespace)
+
+export function stackIcon(running: number, desired: number): IconSpec {
+  if (desired > 0 && running === 0) return { codicon: 'package', color: 'charts.red' };
+  if (running < desired) return { codicon: 'package', color: 'charts.yellow' };
+  return { codicon: 'package', color: 'charts.green' };
+}
+
+export function stackEntry(model: ClusterModel, name: string, services: readonly Service[]): TreeEntry {
+  let running = 0;
+  let desired = 0;
+  const lines: string[] = [];
+  for (const service of services) {
+    const counts = serviceCounts(service, model.tasksOfService(service.ID));
+    running += counts.running;
+    desired += counts.desired;
+    lines.push(`- ${md(service.Spec.Name)}: ${serviceMode(service)} ${counts.running}/${counts.desired}`);
+  }
+  const networks = [...model.networks.values()]
+    .filter((n) => networkStackNameOf(n) === name)
+    .map((n) => n.Name)
+    .sort(compareNames);
+  const count = `${services.length} service${services.length === 1 ? '' : 's'}`;
+  const tooltip = [
+    `**${md(name)}** \u2014 stack, ${count}, ${running}/${desired} tasks running`,
+    '',
+    ...lines,
+    ...(networks.length > 0 ? ['', `Networks: ${networks.map((n) => `\`${n}\``).join(', ')}`] : []),
+  ].join('\n');
+  return {
+    id: `stack:${name}`,
+    ref: { type: 'stack', name },
+    label: name,
+    description: `${count} \u00b7 ${running}/${desired} running`,
+    tooltip,
+    contextValue: 'stack',
+    icon: stackIcon(running, desired),
+    collapsible: true,
+  };
+}
+
+/** A stack's services, as at the top level (same IDs: a service is in at most one stack). */
+export function stackChildren(model: ClusterModel, name: string): TreeEntry[] {
+  return servicesOfStack(model.services.values(), name).map((service) =>
+    serviceEntry(service, model.tasksOfService(service.ID)),
+  );
 }
 
 /**
@@ -381,7 +435,16 @@ export function buildFullTrees(model: ClusterModel): {
   const services = serviceRoots(model);
   const nodes = nodeRoots(model);
   let count = services.length + nodes.length;
-  for (const s of services) if (s.ref.type === 'service') count += serviceChildren(model, s.ref.id).length;
+  const countService = (entry: TreeEntry) => {
+    if (entry.ref.type === 'service') count += serviceChildren(model, entry.ref.id).length;
+  };
+  for (const s of services) {
+    countService(s);
+    if (s.ref.type !== 'stack') continue;
+    const members = stackChildren(model, s.ref.name);
+    count += members.length;
+    for (const member of members) countService(member);
+  }
   for (const n of nodes) if (n.ref.type === 'node') count += nodeChildren(model, n.ref.id).length;
   return { services, nodes, count };
 }

@@ -11,6 +11,7 @@ import {
   nodeRoots,
   serviceChildren,
   serviceRoots,
+  stackChildren,
   type TreeEntry,
 } from './tree-data';
 
@@ -34,6 +35,7 @@ function children(view: ViewKind, model: ClusterModel, parent: TreeEntry): TreeE
   const ref = parent.ref;
   if (view === 'nodes' && ref.type === 'node') return nodeChildren(model, ref.id);
   if (view === 'services' && ref.type === 'service') return serviceChildren(model, ref.id);
+  if (view === 'services' && ref.type === 'stack') return stackChildren(model, ref.name);
   if (view === 'networks' && ref.type === 'network') return networkChildren(model, ref.id);
   return [];
 }
