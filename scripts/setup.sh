@@ -29,10 +29,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
-# npm dependencies: install when absent or when the lock file changed since the last install.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm dependencies: install when absent or when the lock file's content differs from the one last installed
+# (content, not timestamps: a fresh checkout or worktree has a newer lock file with the same content).
+# A node_modules that is a symlink is shared with another checkout: never `npm ci` through it.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+stamp=node_modules/.shoal-lock.sha256
+if [ -L node_modules ]; then
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
+    echo "setup: node_modules is a symlink (shared); not installing into it although package-lock.json differs" >&2
+  fi
+elif [ ! -f node_modules/.package-lock.json ] || [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
   echo "setup: installing npm dependencies" >&2
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" >"$stamp"
 fi
 
 node scripts/build.mjs
