@@ -27,7 +27,7 @@ export interface DeployFlowDeps {
 }
 
 /** The extension host's environment, for `${VAR}` in the compose file (as the docker CLI uses its shell's). */
-function clientEnv(): Record<string, string> {
+export function clientEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   return env;

@@ -4,6 +4,7 @@ import { COMMANDS } from '../commands/ids';
 import { folderNameOf } from './compose-files';
 import { planAndDeploy, type DeployFlowDeps } from './deploy-flow';
 import { PlanDocuments } from './plan-document';
+import { recheckOnSave } from './recheck-on-save';
 import { StackApi } from './stack-api';
 import { describeStackOutcome, watchStack, type StackWatchTarget } from './stack-convergence';
 import { StackDiagnostics } from './stack-diagnostics';
@@ -35,6 +36,7 @@ class StackCommands {
       diagnostics,
       plans,
     };
+    disposables.push(recheckOnSave(ctx, this.deps.api, this.deps.memory, diagnostics));
   }
 
   /** The agent's stacks by name with their service counts; undefined (and said why) when it cannot answer. */

@@ -31,6 +31,13 @@ export class StackDiagnostics implements vscode.Disposable {
     this.touched.set(composeFile, [...byFile.keys()]);
   }
 
+  /** The compose file whose last plan reported on `file` (itself, its `.env` or an env file), if any. */
+  composeFileReportingOn(file: string): string | undefined {
+    if (this.touched.has(file)) return file;
+    for (const [composeFile, files] of this.touched) if (files.includes(file)) return composeFile;
+    return undefined;
+  }
+
   dispose(): void {
     this.collection.dispose();
   }

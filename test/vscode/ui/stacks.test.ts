@@ -170,6 +170,15 @@ describe('stacks from compose files', TIMEOUT, () => {
       assert.ok(row, `no problem about "replica" in: ${problems.join(' | ')}`);
       assert.match(row, /Ln 5, Col 5/);
       await wb.screenshot('stacks-7-problems');
+
+      // Fixing the file and saving re-checks it (a plan, nothing applied): the entry goes away.
+      await file.click();
+      await x.typeAt('compose.prod.yml', 5, 5, 'replica'.length, 'x-replica');
+      await session!.page.keyboard.press('Control+S');
+      await session!.page
+        .locator('.markers-panel .monaco-list-row', { hasText: 'unknown key "replica"' })
+        .waitFor({ state: 'detached', timeout: 60_000 });
+      await wb.screenshot('stacks-7b-fixed-and-saved');
     });
   });
 
