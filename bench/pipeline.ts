@@ -5,7 +5,8 @@
  * replicas, scale to 60, rolling update with parallelism 5, remove) and reports per step: wall time, this
  * process's CPU time, store transactions (outermost commits), orchestrator passes, and full task listings.
  * Repeatable on a shared machine where the engine-bound convergence bench is not.
- *   node --import tsx bench/pipeline.ts        SHOAL_BENCH_ROUNDS (default 5) sets the rounds
+ *   node --import tsx bench/pipeline.ts
+ * SHOAL_BENCH_ROUNDS (default 5) sets the rounds, SHOAL_BENCH_ENGINE_MS (default 25) the engines' latency.
  */
 import type Docker from 'dockerode';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,8 +26,8 @@ import { createLogger } from '../agent/util/log';
 const REPLICAS = 30;
 const SCALED = 60;
 const NODES = 3;
-/** Latency of every fake engine call; container create and start are two calls. */
-const ENGINE_LATENCY_MS = 5;
+/** Mean latency of a fake engine call, ±50 % (create and start are two calls); SHOAL_BENCH_ENGINE_MS. */
+const ENGINE_LATENCY_MS = Number(process.env.SHOAL_BENCH_ENGINE_MS ?? 25) || 25;
 
 type Step = 'create' | 'scale' | 'update' | 'remove';
 const STEPS: Step[] = ['create', 'scale', 'update', 'remove'];
@@ -58,6 +59,13 @@ interface DialOptions {
   options: { _query: Record<string, unknown>; _body: Record<string, unknown> };
 }
 
+/** A fixed sequence in [0, 1), so that every run sees the same latencies. */
+let seed = 1;
+function jitter(): number {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+}
+
 class FakeEngine {
   private readonly containers = new Map<string, FakeContainer>();
   private next = 0;
@@ -67,13 +75,16 @@ class FakeEngine {
   readonly docker = {
     modem: {
       dial: (options: DialOptions, callback: (error: Error | null, result?: unknown) => void): void => {
-        setTimeout(() => {
-          try {
-            callback(null, this.answer(options));
-          } catch (error) {
-            callback(error as Error);
-          }
-        }, ENGINE_LATENCY_MS);
+        setTimeout(
+          () => {
+            try {
+              callback(null, this.answer(options));
+            } catch (error) {
+              callback(error as Error);
+            }
+          },
+          ENGINE_LATENCY_MS * (0.5 + jitter()),
+        );
       },
     },
   } as unknown as Docker;
@@ -218,6 +229,7 @@ async function until(what: string, condition: () => boolean, timeoutMs = 60_000)
 }
 
 async function round(): Promise<Record<Step, StepFigures>> {
+  seed = 1;
   const dir = mkdtempSync(join(tmpdir(), 'shoal-pipeline-'));
   const store = SqliteStore.open(join(dir, 'state.db'));
   const counters: Counters = { transactions: 0, passes: 0, taskListings: 0 };
