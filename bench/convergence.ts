@@ -11,7 +11,8 @@
  * Figures are medians over the rounds. Targets: Shoal <= 0.9x Swarm mode's time for each step, and Shoal's
  * create rate >= 85 % of the 3-node floor. The sandbox always comes down again (also on SIGINT).
  *   node --import tsx bench/convergence.ts
- * SHOAL_BENCH_ROUNDS (default 3) sets the rounds; SHOAL_BENCH_LOGS=DIR keeps the agent's logs there.
+ * SHOAL_BENCH_ROUNDS (default 3) sets the rounds; SHOAL_BENCH_LOGS=DIR keeps the agent's logs there;
+ * SHOAL_BENCH_AGENT_NODE_ARGS adds node options to the agent's command line (e.g. --cpu-prof).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -422,7 +423,9 @@ interface RunningAgent {
 async function startAgent(home: string, logFile: string, nodeCount: number): Promise<RunningAgent> {
   const socket = path.join(home, 'agent.sock');
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [SHOAL, 'agent'], {
+  // E.g. SHOAL_BENCH_AGENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the agent.
+  const nodeArgs = (process.env.SHOAL_BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, SHOAL, 'agent'], {
     env: { ...process.env, SHOAL_HOME: home },
     stdio: ['ignore', log, log],
   });
