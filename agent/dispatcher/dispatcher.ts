@@ -105,7 +105,7 @@ class TaskDispatcher implements Dispatcher {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = [
-      this.store.onChange((change) => this.onStoreChange(change)),
+      this.store.onChange((change) => this.onStoreChange(change), { readonly: true }),
       this.nodes.onEngineEvent((nodeId, event) => this.onEngineEvent(nodeId, event)),
       this.nodes.onEngineReconnected((nodeId) => void this.relist(nodeId)),
     ];
