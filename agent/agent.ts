@@ -10,6 +10,7 @@ import { sandboxDir } from './sandbox/sandbox';
 import { defaultRegistry, loadPlugins } from './scheduler';
 import { openStore, StoreInUseError } from './store';
 import type { Store } from './store/store';
+import { TaskIndex } from './store/task-index';
 import { InvalidArgumentError, UnavailableError } from './util/errors';
 import type { Logger } from './util/log';
 
@@ -57,6 +58,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   try {
     const store = openAgentStore(home);
     cleanups.push(() => store.close());
+    // The tasks by service and node, shared by the orchestrator and the API; made first so that it takes
+    // each change before any other listener.
+    TaskIndex.of(store);
 
     const plugins = config.scheduler?.plugins ?? [];
     if (plugins.length > 0) {

@@ -11,7 +11,8 @@
  * Figures are medians over the rounds. Targets: Shoal <= 0.9x Swarm mode's time for each step, and Shoal's
  * create rate >= 85 % of the 3-node floor. The sandbox always comes down again (also on SIGINT).
  *   node --import tsx bench/convergence.ts
- * SHOAL_BENCH_ROUNDS (default 3) sets the rounds; SHOAL_BENCH_LOGS=DIR keeps the agent's logs there.
+ * SHOAL_BENCH_ROUNDS (default 3) sets the rounds; SHOAL_BENCH_LOGS=DIR keeps the agent's logs there;
+ * SHOAL_BENCH_AGENT_NODE_ARGS adds node options to the agent's command line (e.g. --cpu-prof).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -295,8 +296,15 @@ async function checkUpdated(socket: string): Promise<void> {
   }
 }
 
-/** The three steps plus removal, against `socket` (the agent's, or the swarm manager's). */
-async function scenario(socket: string, nodes: SandboxNode[]): Promise<Times> {
+/**
+ * The three steps plus removal, against `socket` (the agent's, or the swarm manager's). `stepDone` is called
+ * as each step converged (Shoal's rounds read the agent's CPU time there).
+ */
+async function scenario(
+  socket: string,
+  nodes: SandboxNode[],
+  stepDone: (step: Step) => void = () => undefined,
+): Promise<Times> {
   let started = process.hrtime.bigint();
   await docker(socket, [
     'service',
@@ -313,11 +321,13 @@ async function scenario(socket: string, nodes: SandboxNode[]): Promise<Times> {
   ]);
   await waitRunning(socket, REPLICAS);
   const create = seconds(started);
+  stepDone('create');
 
   started = process.hrtime.bigint();
   await docker(socket, ['service', 'scale', '-d', `${SERVICE}=${SCALED}`]);
   await waitRunning(socket, SCALED);
   const scale = seconds(started);
+  stepDone('scale');
 
   started = process.hrtime.bigint();
   await docker(socket, [
@@ -334,12 +344,14 @@ async function scenario(socket: string, nodes: SandboxNode[]): Promise<Times> {
   ]);
   await waitUpdated(socket);
   const update = seconds(started);
+  stepDone('update');
   await checkUpdated(socket);
 
   started = process.hrtime.bigint();
   await docker(socket, ['service', 'rm', SERVICE]);
   await waitNoContainers(nodes);
   const remove = seconds(started);
+  stepDone('remove');
   return { create, scale, update, remove };
 }
 
@@ -411,7 +423,9 @@ interface RunningAgent {
 async function startAgent(home: string, logFile: string, nodeCount: number): Promise<RunningAgent> {
   const socket = path.join(home, 'agent.sock');
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [SHOAL, 'agent'], {
+  // E.g. SHOAL_BENCH_AGENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the agent.
+  const nodeArgs = (process.env.SHOAL_BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, SHOAL, 'agent'], {
     env: { ...process.env, SHOAL_HOME: home },
     stdio: ['ignore', log, log],
   });
@@ -444,20 +458,48 @@ async function stopAgent(agent: RunningAgent): Promise<void> {
   clearTimeout(timer);
 }
 
+/** CPU seconds (user + system) the process has used, from /proc; NaN where that is not available. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, hence the last ')'); utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Linux's USER_HZ, which /proc/<pid>/stat counts in. */
+const CLOCK_TICKS = 100;
+
+interface ShoalRun {
+  times: Times;
+  /** The agent's CPU seconds in each step. */
+  cpu: Times;
+}
+
 /** A fresh agent each round (its store removed before), like a fresh `swarm init`. */
 async function shoalRound(
   home: string,
   nodes: SandboxNode[],
   round: number,
   track: (a?: RunningAgent) => void,
-): Promise<Times> {
+): Promise<ShoalRun> {
   for (const file of fs.readdirSync(home)) {
     if (file.startsWith('state.db')) fs.rmSync(path.join(home, file), { force: true });
   }
   const agent = await startAgent(home, path.join(home, `agent-${round}.log`), nodes.length);
   track(agent);
+  const cpu: Times = { create: NaN, scale: NaN, update: NaN, remove: NaN };
+  let before = cpuSeconds(agent.child.pid);
   try {
-    return await scenario(agent.socket, nodes);
+    const times = await scenario(agent.socket, nodes, (step) => {
+      const now = cpuSeconds(agent.child.pid);
+      cpu[step] = now - before;
+      before = now;
+    });
+    return { times, cpu };
   } finally {
     await api(agent.socket, 'DELETE', `/services/${SERVICE}`).catch(() => undefined);
     await waitNoContainers(nodes).catch(() => undefined);
@@ -497,7 +539,7 @@ function fmt(value: number, digits = 2): string {
   return value.toFixed(digits);
 }
 
-function report(floors: Floor[], shoalRuns: Times[], swarmRuns: Times[]): void {
+function report(floors: Floor[], shoalCpu: Times[], shoalRuns: Times[], swarmRuns: Times[]): void {
   const floor: Floor = {
     oneNode: median(floors.map((f) => f.oneNode)),
     threeNodes: median(floors.map((f) => f.threeNodes)),
@@ -528,6 +570,13 @@ function report(floors: Floor[], shoalRuns: Times[], swarmRuns: Times[]): void {
         `Swarm ${swarmRuns.map((t) => fmt(t[step])).join(' ')}`,
     );
   }
+  console.log(
+    `Shoal agent CPU s per step (median [runs]): ` +
+      STEPS.map(
+        (step) =>
+          `${step} ${fmt(median(shoalCpu.map((c) => c[step])))} [${shoalCpu.map((c) => fmt(c[step])).join(' ')}]`,
+      ).join(', '),
+  );
   const shoalRate = REPLICAS / median(shoalRuns.map((t) => t.create));
   const swarmRate = REPLICAS / median(swarmRuns.map((t) => t.create));
   const share = shoalRate / floor.threeNodes;
@@ -598,6 +647,7 @@ export async function run(): Promise<void> {
 
     const floors: Floor[] = [];
     const shoalRuns: Times[] = [];
+    const shoalCpu: Times[] = [];
     const swarmRuns: Times[] = [];
     for (let round = 1; round <= rounds; round++) {
       const floor = await measureFloor(nodes);
@@ -607,18 +657,25 @@ export async function run(): Promise<void> {
       );
       const order = round % 2 === 1 ? (['swarm', 'shoal'] as const) : (['shoal', 'swarm'] as const);
       for (const which of order) {
-        const times =
-          which === 'swarm'
-            ? await swarmRound(nodes)
-            : await shoalRound(home, nodes, round, (a) => (agent = a));
-        (which === 'swarm' ? swarmRuns : shoalRuns).push(times);
+        let times: Times;
+        let cpu = '';
+        if (which === 'swarm') {
+          times = await swarmRound(nodes);
+          swarmRuns.push(times);
+        } else {
+          const run = await shoalRound(home, nodes, round, (a) => (agent = a));
+          times = run.times;
+          shoalRuns.push(times);
+          shoalCpu.push(run.cpu);
+          cpu = `; agent CPU ${STEPS.map((s) => `${s} ${fmt(run.cpu[s])} s`).join(', ')}`;
+        }
         await assertClean(nodes, baseline, `${which} round ${round}`);
         console.log(
-          `  round ${round}: ${which.padEnd(5)} ${STEPS.map((s) => `${s} ${fmt(times[s])} s`).join(', ')}`,
+          `  round ${round}: ${which.padEnd(5)} ${STEPS.map((s) => `${s} ${fmt(times[s])} s`).join(', ')}${cpu}`,
         );
       }
     }
-    report(floors, shoalRuns, swarmRuns);
+    report(floors, shoalCpu, shoalRuns, swarmRuns);
     console.log(
       `  load average ${loadAtStart} at the start, ${loadAverage()} at the end ` +
         `(${os.cpus().length} CPUs; other work on the machine makes every figure noisy)`,

@@ -2,6 +2,7 @@
 const modules: Array<() => Promise<{ run: () => Promise<void> }>> = [
   () => import('./store'),
   () => import('./scheduler'),
+  () => import('./pipeline'),
   () => import('./extension-trees'),
   () => import('./convergence'),
   () => import('./idle'),

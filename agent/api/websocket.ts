@@ -110,7 +110,7 @@ export class WebSocketHub {
     });
     this.pingTimer = setInterval(() => this.pingClients(), deps.limits.webSocketPingIntervalMs);
     this.pingTimer.unref();
-    this.stopListening = deps.store.onChange((change) => this.onStoreChange(change));
+    this.stopListening = deps.store.onChange((change) => this.onStoreChange(change), { readonly: true });
   }
 
   /** Handles an HTTP upgrade on any listener; refuses it (before any WebSocket exists) when not allowed. */

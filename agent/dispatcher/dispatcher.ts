@@ -4,6 +4,7 @@ import type { Collection, Store, StoreChange } from '../store/store';
 import type { ClusterNetwork, Service, SwarmNode, Task } from '../types/swarm';
 import { planRelist, type ForeignContainer } from './adoption';
 import { readEngineEvent } from './observer';
+import { StatusBatch } from './status-batch';
 import { mergeHints, runTask, type RunnerContext, type TaskHints } from './task-runner';
 import { WorkQueue } from './work-queue';
 
@@ -81,6 +82,7 @@ class TaskDispatcher implements Dispatcher {
     this.nodeRecords = this.store.collection<SwarmNode>('nodes');
     this.runner = {
       tasks: this.tasks,
+      writer: new StatusBatch(this.store, this.tasks),
       services: this.store.collection<Service>('services'),
       networks: this.store.collection<ClusterNetwork>('networks'),
       nodeRecords: this.nodeRecords,
@@ -105,7 +107,7 @@ class TaskDispatcher implements Dispatcher {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = [
-      this.store.onChange((change) => this.onStoreChange(change)),
+      this.store.onChange((change) => this.onStoreChange(change), { readonly: true }),
       this.nodes.onEngineEvent((nodeId, event) => this.onEngineEvent(nodeId, event)),
       this.nodes.onEngineReconnected((nodeId) => void this.relist(nodeId)),
     ];

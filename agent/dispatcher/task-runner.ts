@@ -18,7 +18,7 @@ import { isTerminal, stateIndex } from '../orchestrator/task-model';
 import type { Collection } from '../store/store';
 import type { ClusterNetwork, Service, SwarmNode, Task, TaskState } from '../types/swarm';
 import { ConflictError, NotFoundError, UnavailableError } from '../util/errors';
-import { deleteTaskRecord, writeTaskStatus, type StatusReport } from './status-writer';
+import type { StatusReport, WriteResult } from './status-writer';
 import type { WorkOutcome } from './work-queue';
 
 /** What events and relists learned about a task, for its next run. */
@@ -38,8 +38,17 @@ export function mergeHints(into: TaskHints, more: TaskHints): TaskHints {
   };
 }
 
+/** Where task runs write: statuses and deletions, each settled once committed. */
+export interface TaskWriter {
+  write(taskId: string, report: StatusReport): Promise<WriteResult>;
+  /** Deletes the task record whatever its version; true when it is gone. */
+  delete(taskId: string): Promise<boolean>;
+}
+
 export interface RunnerContext {
+  /** For reading; writes go through `writer`. */
   tasks: Collection<Task>;
+  writer: TaskWriter;
   services: Collection<Service>;
   networks: Collection<ClusterNetwork>;
   nodeRecords: Collection<SwarmNode>;
@@ -86,28 +95,28 @@ export async function runTask(ctx: RunnerContext, taskId: string, hints: TaskHin
     return await new TaskRun(ctx, task, node, ctx.nodes.engine(node.ID), hints).go();
   } catch (error) {
     if (!(error instanceof UnavailableError)) throw error;
-    noteError(ctx.tasks, taskId, `${error.message} (will retry)`);
+    await noteError(ctx, taskId, `${error.message} (will retry)`);
     return 'retry';
   }
 }
 
 /** Records an error on the task without changing its state (for transient failures). */
-function noteError(tasks: Collection<Task>, taskId: string, err: string): void {
-  const current = tasks.get(taskId);
+async function noteError(ctx: RunnerContext, taskId: string, err: string): Promise<void> {
+  const current = ctx.tasks.get(taskId);
   if (!current || isTerminal(current.Status.State)) return;
-  writeTaskStatus(tasks, taskId, { state: current.Status.State, message: current.Status.Message, err });
+  await ctx.writer.write(taskId, { state: current.Status.State, message: current.Status.Message, err });
 }
 
 /** The node left the store: its containers are out of reach for good. */
-function nodeGone(ctx: RunnerContext, task: Task): WorkOutcome {
+async function nodeGone(ctx: RunnerContext, task: Task): Promise<WorkOutcome> {
   if (task.DesiredState === 'remove') {
-    deleteTaskRecord(ctx.tasks, task.ID);
+    await ctx.writer.delete(task.ID);
     ctx.taskDeleted(task.ID);
     ctx.log(`task ${task.ID}: deleted (its node ${task.NodeID ?? '?'} was removed from the cluster)`);
     return 'done';
   }
   if (!isTerminal(task.Status.State) && stateIndex(task.Status.State) >= stateIndex('assigned')) {
-    writeTaskStatus(ctx.tasks, task.ID, {
+    await ctx.writer.write(task.ID, {
       state: 'orphaned',
       message: 'orphaned',
       err: `node ${task.NodeID ?? '?'} was removed from the cluster`,
@@ -149,12 +158,12 @@ class TaskRun {
    * Moves the task to a later state; a retry that finds it there already writes nothing, so the Err of the last
    * attempt stays visible until the task gets further.
    */
-  private advance(state: TaskState, message: string): void {
-    if (stateIndex(state) > stateIndex(this.observed)) this.write({ state, message });
+  private async advance(state: TaskState, message: string): Promise<void> {
+    if (stateIndex(state) > stateIndex(this.observed)) await this.write({ state, message });
   }
 
-  private write(report: StatusReport): void {
-    const result = writeTaskStatus(this.ctx.tasks, this.task.ID, report);
+  private async write(report: StatusReport): Promise<void> {
+    const result = await this.ctx.writer.write(this.task.ID, report);
     if (result.task) this.task = result.task;
   }
 
@@ -166,14 +175,14 @@ class TaskRun {
       await this.stopIfStillLive();
       return 'done';
     }
-    if (this.observed === 'assigned') this.advance('accepted', 'accepted');
+    if (this.observed === 'assigned') await this.advance('accepted', 'accepted');
     if (stateIndex(this.observed) < stateIndex('ready')) {
       const problem = await this.prepare();
       if (problem !== undefined) {
-        this.write({ state: 'rejected', message: 'preparing', err: problem });
+        await this.write({ state: 'rejected', message: 'preparing', err: problem });
         return 'done';
       }
-      this.advance('ready', 'prepared');
+      await this.advance('ready', 'prepared');
     }
     // Update sequencing: prepared, but not started until the orchestrator says `running`.
     if (!startWanted(this.task)) return 'done';
@@ -186,7 +195,7 @@ class TaskRun {
 
   /** Image and node-local networks. Resolves with why the task cannot run here, or undefined when ready. */
   private async prepare(): Promise<string | undefined> {
-    this.advance('preparing', 'preparing');
+    await this.advance('preparing', 'preparing');
     const { networks, missing } = resolveNetworks(this.ctx.networks, this.task);
     if (missing.length > 0) return `network ${missing.join(', ')} not found`;
     const image = this.task.Spec.ContainerSpec?.Image;
@@ -219,10 +228,14 @@ class TaskRun {
 
   /** True when the task has a container that was (or already had been) started. */
   private async createAndStart(): Promise<boolean> {
-    this.advance('starting', 'starting');
+    await this.advance('starting', 'starting');
     const service = this.ctx.services.get(this.task.ServiceID);
     if (!service) {
-      this.write({ state: 'rejected', message: 'starting', err: `service ${this.task.ServiceID} not found` });
+      await this.write({
+        state: 'rejected',
+        message: 'starting',
+        err: `service ${this.task.ServiceID} not found`,
+      });
       return false;
     }
     let config;
@@ -236,12 +249,12 @@ class TaskRun {
         networks,
       });
     } catch (error) {
-      this.write({ state: 'rejected', message: 'starting', err: messageOf(error) });
+      await this.write({ state: 'rejected', message: 'starting', err: messageOf(error) });
       return false;
     }
     try {
       const started = await createAndStart(this.engine, config);
-      this.write({ state: 'starting', message: 'starting', containerId: started.containerId });
+      await this.write({ state: 'starting', message: 'starting', containerId: started.containerId });
       if (started.adopted)
         this.ctx.log(`task ${this.task.ID}: adopted container ${short(started.containerId)}`);
       return true;
@@ -250,14 +263,14 @@ class TaskRun {
       // Swarm: `rejected` when no container came of it, `failed` when one exists but would not start.
       const existing = error instanceof ConflictError ? undefined : await this.inspectOrGone(config.name);
       if (existing) {
-        this.write({
+        await this.write({
           state: 'failed',
           message: 'starting',
           err: existing.err ?? messageOf(error),
           containerId: existing.containerId,
         });
       } else {
-        this.write({ state: 'rejected', message: 'starting', err: messageOf(error) });
+        await this.write({ state: 'rejected', message: 'starting', err: messageOf(error) });
       }
       return false;
     }
@@ -269,20 +282,20 @@ class TaskRun {
     if (id === undefined) return;
     const observed = await this.inspectOrGone(id);
     if (!observed) {
-      this.write(this.goneReport(id));
+      await this.write(this.goneReport(id));
       return;
     }
     if (observed.state === 'ready') return; // created, not started: the next createAndStart starts it
     if (observed.message === 'removing') {
       // Removed from outside (docker rm -f): the task ended as its `die` event says, which may be still to come.
-      if (this.hints.exitCode !== undefined) this.write(this.goneReport(id));
+      if (this.hints.exitCode !== undefined) await this.write(this.goneReport(id));
       return;
     }
     if (observed.state === 'failed' && observed.err === UNHEALTHY_ERR) {
       await stop(this.engine, id, this.grace);
       this.ctx.log(`task ${this.task.ID}: container ${short(id)} unhealthy, stopped`);
     }
-    this.write(reportOf(observed));
+    await this.write(reportOf(observed));
   }
 
   /** The container vanished (removed from outside): report how it ended if its `die` event said so. */
@@ -322,13 +335,13 @@ class TaskRun {
     const final: StatusReport = { state: 'shutdown', message: 'shutdown' };
     const primary = this.containerId ?? ids[0];
     if (primary !== undefined) final.containerId = primary;
-    this.write(final);
+    await this.write(final);
     if (!removing) return 'done';
 
     for (const network of attachedNetworks(this.ctx.networks, this.task)) {
       await removeNodeNetworkIfUnused(this.engine, network);
     }
-    deleteTaskRecord(this.ctx.tasks, this.task.ID);
+    await this.ctx.writer.delete(this.task.ID);
     this.ctx.taskDeleted(this.task.ID);
     return 'done';
   }

@@ -1,4 +1,5 @@
 import type { Store, StoreChange } from '../store/store';
+import { TaskIndex } from '../store/task-index';
 import type { Service, SwarmNode, Task } from '../types/swarm';
 import type { Logger } from '../util/log';
 import type { ReconcileContext } from './context';
@@ -37,16 +38,18 @@ export class Orchestrator {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => number;
+  private readonly tasks: TaskIndex;
 
   constructor(private readonly options: OrchestratorOptions) {
     this.now = options.now ?? Date.now;
+    this.tasks = TaskIndex.of(options.store);
   }
 
   start(): void {
     const { store } = this.options;
-    this.unsubscribe = store.onChange((change) => this.onChange(change));
+    this.unsubscribe = store.onChange((change) => this.onChange(change), { readonly: true });
     for (const service of store.collection<Service>('services').list()) this.dirty.add(service.ID);
-    for (const task of store.collection<Task>('tasks').list()) this.dirty.add(task.ServiceID);
+    for (const task of this.tasks.all()) this.dirty.add(task.ServiceID);
     this.kick();
   }
 
@@ -96,14 +99,8 @@ export class Orchestrator {
         .list()
         .map((n) => [n.ID, n]),
     );
-    const wanted = new Set(ids);
-    const tasksByService = new Map<string, Task[]>();
-    for (const task of store.collection<Task>('tasks').list()) {
-      if (!wanted.has(task.ServiceID)) continue;
-      let list = tasksByService.get(task.ServiceID);
-      if (!list) tasksByService.set(task.ServiceID, (list = []));
-      list.push(task);
-    }
+    // Read before any reconcile writes, as a listing would be: each service sees its tasks as the pass began.
+    const tasksByService = new Map(ids.map((id) => [id, this.tasks.byService(id)]));
     for (const id of ids) {
       try {
         this.reconcile(id, tasksByService.get(id) ?? [], nodes);

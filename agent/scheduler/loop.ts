@@ -42,7 +42,7 @@ export class SchedulingLoop {
     );
     for (const s of services.values()) this.cluster.setServiceName(s.ID, s.Spec.Name);
     for (const task of store.collection<Task>('tasks').list()) this.observeTask(task, undefined, services);
-    this.unsubscribe = store.onChange((change) => this.onChange(change));
+    this.unsubscribe = store.onChange((change) => this.onChange(change), { readonly: true });
     this.kick();
   }
 

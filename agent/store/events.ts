@@ -1,4 +1,5 @@
-import type { StoreChange } from './store';
+import { deepFreeze } from '../util/freeze';
+import type { ChangeOptions, StoreChange } from './store';
 
 /** A committed write as the store keeps it until delivery: objects stay serialized until a listener needs them. */
 export interface CommittedChange {
@@ -16,12 +17,13 @@ export type ChangeListener = (change: StoreChange) => void;
  * already committed, so no listener ever sees changes out of order.
  */
 export class ChangeFeed {
-  private readonly listeners = new Set<ChangeListener>();
+  /** Each listener, and whether it takes the shared read-only copy. */
+  private readonly listeners = new Map<ChangeListener, boolean>();
   private readonly queue: CommittedChange[] = [];
   private delivering = false;
 
-  subscribe(listener: ChangeListener): () => void {
-    this.listeners.add(listener);
+  subscribe(listener: ChangeListener, options: ChangeOptions = {}): () => void {
+    this.listeners.set(listener, options.readonly === true);
     return () => this.listeners.delete(listener);
   }
 
@@ -42,11 +44,13 @@ export class ChangeFeed {
   }
 
   private deliver(change: CommittedChange): void {
-    for (const listener of [...this.listeners]) {
+    // Parsed once for all read-only listeners, and only if there is one.
+    let shared: StoreChange | undefined;
+    for (const [listener, readonly] of [...this.listeners]) {
       if (!this.listeners.has(listener)) continue;
       try {
-        // Each listener gets its own copy, so one cannot change what the next one sees.
-        listener(toStoreChange(change));
+        // Each listener gets its own copy, or a frozen one, so one cannot change what the next one sees.
+        listener(readonly ? (shared ??= deepFreeze(toStoreChange(change))) : toStoreChange(change));
       } catch {
         // A failing listener must not break the writer or other listeners.
       }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { SqliteStore } from './sqlite';
 import type { Store } from './store';
 
-export type { Collection, NewObject, Store, StoreChange } from './store';
+export type { ChangeOptions, Collection, NewObject, Store, StoreChange } from './store';
 export { ConflictError, NotFoundError, OutOfSequenceError } from './store';
 export { MemoryStore } from './memory';
 export { SqliteStore, StoreInUseError, type SqliteStoreOptions } from './sqlite';

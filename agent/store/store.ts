@@ -17,7 +17,7 @@ export interface Store {
   /** Runs `fn` atomically: all its writes land, or (if it throws) none do and no event is emitted. */
   transaction<R>(fn: () => R): R;
   /** Called after each committed write, in commit order. Returns a function that unsubscribes. */
-  onChange(listener: (change: StoreChange) => void): () => void;
+  onChange(listener: (change: StoreChange) => void, options?: ChangeOptions): () => void;
   /** The cluster's ID, generated when the store was first created and never changed. */
   readonly clusterID: string;
   /** The highest version index handed out so far. */
@@ -41,6 +41,14 @@ export interface Collection<T extends Meta> {
   update(next: NewObject<T> | T, expectedVersion: number): T;
   /** Fails with {@link NotFoundError} when missing; with `expectedVersion`, like update. */
   delete(id: string, expectedVersion?: number): void;
+}
+
+export interface ChangeOptions {
+  /**
+   * The listener only reads what it is given: it gets one deep-frozen copy of each change, shared with the other
+   * read-only listeners (parsed once for all of them), instead of a copy of its own that it may change.
+   */
+  readonly?: boolean;
 }
 
 export interface StoreChange {

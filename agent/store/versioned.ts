@@ -4,6 +4,7 @@ import {
   ConflictError,
   NotFoundError,
   OutOfSequenceError,
+  type ChangeOptions,
   type Collection,
   type NewObject,
   type Store,
@@ -137,8 +138,8 @@ export class VersionedStore implements Store {
     return result;
   }
 
-  onChange(listener: ChangeListener): () => void {
-    return this.feed.subscribe(listener);
+  onChange(listener: ChangeListener, options?: ChangeOptions): () => void {
+    return this.feed.subscribe(listener, options);
   }
 
   close(): void {

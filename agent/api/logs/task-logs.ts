@@ -46,13 +46,16 @@ export function openTaskLogs(
     merger.seal();
     return merger;
   }
-  const stopWatching = deps.store.onChange((change) => {
-    if (change.collection !== 'tasks' || change.action === 'delete') return;
-    const task = change.object as Task;
-    const source = selects(task) ? logSourceOf(task) : undefined;
-    // A container that appears while following is read from its start.
-    if (source) merger.add(source, { fromStart: true });
-  });
+  const stopWatching = deps.store.onChange(
+    (change) => {
+      if (change.collection !== 'tasks' || change.action === 'delete') return;
+      const task = change.object as Task;
+      const source = selects(task) ? logSourceOf(task) : undefined;
+      // A container that appears while following is read from its start.
+      if (source) merger.add(source, { fromStart: true });
+    },
+    { readonly: true },
+  );
   merger.onClose(stopWatching);
   return merger;
 }

@@ -1,12 +1,13 @@
 import type { SpecPolicy } from '../../orchestrator/spec/validate';
 import { validateConstraints } from '../../scheduler';
-import type { Service, Task } from '../../types/swarm';
+import { TaskIndex } from '../../store/task-index';
+import type { Service } from '../../types/swarm';
 import { parseBoolParam, parseVersionParam } from '../bodies';
 import type { RouteContext } from '../context';
 import { pathParam, type Route } from '../dispatcher';
 import { parseFilters } from '../filters';
 import { createService, removeService, rollbackService, updateService } from '../swarm/service-mutations';
-import { resolveService, servicesOf, tasksOf } from '../swarm/resolve';
+import { resolveService, servicesOf } from '../swarm/resolve';
 import { SERVICE_FILTERS, serviceFilter, serviceStatus, withInsertedDefaults } from '../swarm/service-view';
 
 /** Docker's service endpoints: create, list, inspect, update (and rollback), remove. */
@@ -28,10 +29,10 @@ export function serviceRoutes({ store }: RouteContext): Route[] {
         const matches = serviceFilter(parseFilters(request.query.get('filters'), SERVICE_FILTERS));
         const services = servicesOf(store).list().filter(matches);
         if (!parseBoolParam(request.query, 'status')) return { status: 200, body: services };
-        const tasksByService = groupByService(tasksOf(store).list());
+        const tasks = TaskIndex.of(store);
         const withStatus = services.map((s): Service => ({
           ...s,
-          ServiceStatus: serviceStatus(s, tasksByService.get(s.ID) ?? []),
+          ServiceStatus: serviceStatus(s, tasks.byService(s.ID)),
         }));
         return { status: 200, body: withStatus };
       },
@@ -68,14 +69,4 @@ export function serviceRoutes({ store }: RouteContext): Route[] {
       },
     },
   ];
-}
-
-function groupByService(tasks: readonly Task[]): Map<string, Task[]> {
-  const groups = new Map<string, Task[]>();
-  for (const task of tasks) {
-    const group = groups.get(task.ServiceID);
-    if (group) group.push(task);
-    else groups.set(task.ServiceID, [task]);
-  }
-  return groups;
 }

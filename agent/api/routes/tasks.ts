@@ -1,7 +1,8 @@
+import { TaskIndex } from '../../store/task-index';
 import type { RouteContext } from '../context';
 import { pathParam, type Route } from '../dispatcher';
 import { parseFilters } from '../filters';
-import { resolveTask, tasksOf } from '../swarm/resolve';
+import { resolveTask } from '../swarm/resolve';
 import { TASK_FILTERS, taskFilter, taskView } from '../swarm/task-view';
 
 /** `GET /tasks` (what `docker service ps` and the CLI's progress poll read) and `GET /tasks/{id}`. */
@@ -12,7 +13,7 @@ export function taskRoutes({ store, nodes }: RouteContext): Route[] {
       path: '/tasks',
       handle: (request) => {
         const matches = taskFilter(store, nodes, parseFilters(request.query.get('filters'), TASK_FILTERS));
-        return { status: 200, body: tasksOf(store).list().filter(matches).map(taskView) };
+        return { status: 200, body: TaskIndex.of(store).all().filter(matches).map(taskView) };
       },
     },
     {
